@@ -1,0 +1,73 @@
+"""Construction heuristic: current pairs first, then the flow's plan, then best fit.
+
+Students are taken hardest first (fewest possible mentors, then fewest allowed starts, then id), so the
+order, and the result, depend on the data only. Each student goes to a mentor the flow relaxation sent
+their class to if one still has a free common start, otherwise to the possible mentor with the lowest
+fill ratio. Within a mentor the session is packed against a busy step or a window edge when possible,
+which keeps the mentor's free time in long runs.
+"""
+
+from __future__ import annotations
+
+from solver.classes import StudentClass
+from solver.grid import lowest_bit
+from solver.prepare import Problem
+from solver.scoring import pair_bonus
+from solver.state import State
+
+
+def pick_start(state: State, s: int, m: int, starts: int) -> int:
+    """Among ``starts`` (non-empty), a start that leaves the mentor's free time least fragmented."""
+    problem = state.problem
+    free = problem.mentors[m].free & ~state.used[m]
+    duration = problem.students[s].duration
+    snug_left = starts & ~(free << 1)
+    snug_right = starts & ~(free >> duration)
+    for mask in (snug_left & snug_right, snug_left | snug_right, starts):
+        if mask:
+            return lowest_bit(mask)
+    raise ValueError("pick_start needs a non-empty set of starts")
+
+
+def construct(problem: Problem, classes: list[StudentClass], guide: dict[tuple[int, int], int]) -> State:
+    state = State(problem)
+    for s in problem.movable:
+        current = problem.students[s].current
+        if current is not None:
+            m, start = current
+            if state.has_room(m) and (state.open_starts(s, m) >> start) & 1:
+                state.assign(s, m, start)
+    left = dict(guide)
+    order: list[tuple[int, int, int, int, int]] = []
+    for c, cls in enumerate(classes):
+        for s in cls.members:
+            if s not in state.where and cls.mentors:
+                order.append((len(cls.mentors), cls.starts.bit_count(), problem.students[s].id, s, c))
+    order.sort()
+    for _, _, _, s, c in order:
+        cls = classes[c]
+        placed = False
+        for m in cls.mentors:
+            if left.get((c, m), 0) > 0 and state.has_room(m):
+                starts = state.open_starts(s, m)
+                if starts:
+                    left[(c, m)] -= 1
+                    state.assign(s, m, pick_start(state, s, m, starts))
+                    placed = True
+                    break
+        if placed:
+            continue
+        best: tuple[float, int, int] | None = None
+        for m in cls.mentors:
+            if not state.has_room(m):
+                continue
+            starts = state.open_starts(s, m)
+            if not starts:
+                continue
+            key = (state.count[m] / problem.mentors[m].capacity, -pair_bonus(problem, s, m), m)
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            m = best[2]
+            state.assign(s, m, pick_start(state, s, m, state.open_starts(s, m)))
+    return state

@@ -1,0 +1,121 @@
+"""The public entry point: ``solve(mentors, students, options) -> SolveResult``.
+
+Pipeline: validate and index the input (``prepare``), group identical students (``classes``), compute
+the flow upper bound and its plan (``bound``), build a first placement (``greedy``), improve it by
+large-neighbourhood search (``lns``) until the bound is reached, the seeds run out, the round budget or
+the time limit is spent, or the caller cancels; then explain every unplaced student (``reasons``) and
+list every student whose pair or slot changed.
+
+``status`` is ``optimal`` when the number placed equals the bound (the placement count is proven
+optimal; lower objectives are best effort), ``feasible`` otherwise, ``time_limit`` or ``cancelled`` when
+the search was cut short, and ``infeasible_input`` when a pinned pair breaks a hard rule or ids repeat.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+
+from solver.bound import flow_bound
+from solver.classes import build_classes
+from solver.greedy import construct
+from solver.lns import neighbourhood, resolve
+from solver.model import (
+    Assignment,
+    MentorIn,
+    Move,
+    MoveReason,
+    Progress,
+    Slot,
+    SolveOptions,
+    SolveResult,
+    Status,
+    StudentIn,
+)
+from solver.prepare import Problem, prepare
+from solver.reasons import explain
+from solver.state import State
+
+
+def solve(
+    mentors: Sequence[MentorIn], students: Sequence[StudentIn], options: SolveOptions | None = None
+) -> SolveResult:
+    opts = options or SolveOptions()
+    t0 = time.monotonic()
+    deadline = t0 + opts.time_limit_s
+    problem = prepare(list(mentors), list(students), opts)
+    if problem.errors:
+        return SolveResult((), (), (), 0, 0, "infeasible_input", tuple(problem.errors))
+    classes = build_classes(problem)
+    bound = flow_bound(problem, classes)
+    state = construct(problem, classes, bound.guide)
+    build_s = time.monotonic() - t0
+
+    def report(phase: str) -> None:
+        if opts.progress is not None:
+            opts.progress(Progress(time.monotonic() - t0, state.placed, bound.upper_bound, phase))
+
+    report("construct")
+    greedy_placed = state.placed
+    class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
+    rng = random.Random(opts.seed)
+    pool = sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
+    rounds = improvements = 0
+    status: Status = "feasible"
+    while state.placed < bound.upper_bound and pool:
+        if opts.cancel is not None and opts.cancel.is_set():
+            status = "cancelled"
+            break
+        if time.monotonic() >= deadline:
+            status = "time_limit"
+            break
+        if rounds >= opts.lns_rounds:
+            break
+        rounds += 1
+        seed = pool.pop(rng.randrange(len(pool)))
+        nb = neighbourhood(state, classes, class_of, seed, rng)
+        if resolve(state, classes, class_of, nb, opts, deadline):
+            improvements += 1
+            pool = sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
+            report("lns")
+    if status == "feasible" and state.placed == bound.upper_bound:
+        status = "optimal"
+    report("done")
+    stats = {
+        "build_s": build_s,
+        "solve_s": time.monotonic() - t0 - build_s,
+        "classes": float(len(classes)),
+        "flow_arcs": float(bound.arcs),
+        "greedy_placed": float(greedy_placed),
+        "lns_rounds": float(rounds),
+        "lns_improvements": float(improvements),
+        "fixed": float(len(problem.fixed)),
+    }
+    return _result(problem, state, bound.upper_bound, status, stats)
+
+
+def _result(
+    problem: Problem, state: State, upper_bound: int, status: Status, stats: dict[str, float]
+) -> SolveResult:
+    ms, sts = problem.mentors, problem.students
+    placement = dict(state.where)
+    placement.update({s: (m, start) for s, m, start in problem.fixed})
+    assignments: list[Assignment] = []
+    moves: list[Move] = []
+    unplaced = []
+    for s, st in enumerate(sts):
+        where = placement.get(s)
+        if where is None:
+            unplaced.append(explain(problem, state, s))
+        else:
+            m, start = where
+            assignments.append(Assignment(st.id, ms[m].id, start, st.duration, st.current == where))
+        before = problem.current_slots.get(s)
+        after = None if where is None else Slot(ms[where[0]].id, where[1])
+        if before is not None and before != after:
+            reason = MoveReason.PAIR_INVALID if st.current is None else MoveReason.MOVED_FOR_PLACEMENT
+            moves.append(Move(st.id, before, after, reason))
+    return SolveResult(
+        tuple(assignments), tuple(unplaced), tuple(moves), len(assignments), upper_bound, status, (), stats
+    )
