@@ -29,7 +29,7 @@ from solver.state import State
 SEED_MENTORS = 4
 MAX_MENTORS = 10
 MAX_NEW_STUDENTS = 40
-ROUND_DETERMINISTIC_TIME = 0.5
+ROUND_DETERMINISTIC_TIME = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,8 @@ def neighbourhood(
             for other in classes[class_of[s]].mentors:
                 if other not in chosen:
                     reach[other] = reach.get(other, 0) + 1
-    for other, _ in sorted(reach.items(), key=lambda kv: (-kv[1], kv[0]))[: MAX_MENTORS - len(mentors)]:
+    ranked = sorted(reach.items(), key=lambda kv: (not state.has_room(kv[0]), -kv[1], kv[0]))
+    for other, _ in ranked[: MAX_MENTORS - len(mentors)]:
         mentors.append(other)
         chosen.add(other)
     students = sorted(s for m in mentors for s in state.at_mentor[m])

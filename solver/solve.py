@@ -1,9 +1,10 @@
 """The public entry point: ``solve(mentors, students, options) -> SolveResult``.
 
 Pipeline: validate and index the input (``prepare``), group identical students (``classes``), compute
-the flow upper bound and its plan (``bound``), build a first placement (``greedy``), improve it by
-large-neighbourhood search (``lns``) until the bound is reached, the seeds run out, the round budget or
-the time limit is spent, or the caller cancels; then explain every unplaced student (``reasons``) and
+the flow upper bound and its plan (``bound``), build a first placement (``greedy``), repair it with
+one-step ejection chains (``augment``), improve it by large-neighbourhood search (``lns``) until the
+bound is reached, the seeds run out, the round budget or the time limit is spent, or the caller
+cancels; then explain every unplaced student (``reasons``) and
 list every student whose pair or slot changed.
 
 ``status`` is ``optimal`` when the number placed equals the bound (the placement count is proven
@@ -17,6 +18,7 @@ import random
 import time
 from collections.abc import Sequence
 
+from solver.augment import augment
 from solver.bound import flow_bound
 from solver.classes import build_classes
 from solver.greedy import construct
@@ -60,7 +62,14 @@ def solve(
     greedy_placed = state.placed
     class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
     rng = random.Random(opts.seed)
-    pool = sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
+
+    def unplaced() -> list[int]:
+        return sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
+
+    while augment(state, classes, class_of, unplaced()):
+        pass
+    report("augment")
+    pool = unplaced()
     rounds = improvements = 0
     status: Status = "feasible"
     while state.placed < bound.upper_bound and pool:
@@ -75,9 +84,12 @@ def solve(
         rounds += 1
         seed = pool.pop(rng.randrange(len(pool)))
         nb = neighbourhood(state, classes, class_of, seed, rng)
+        before = state.placed
         if resolve(state, classes, class_of, nb, opts, deadline):
             improvements += 1
-            pool = sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
+            if state.placed > before:
+                augment(state, classes, class_of, unplaced())
+                pool = unplaced()
             report("lns")
     if status == "feasible" and state.placed == bound.upper_bound:
         status = "optimal"

@@ -1,0 +1,52 @@
+"""Ejection chains of length one: place a student by moving one other student out of the way.
+
+For an unplaced student u and a mentor m that u could have: if taking one movable student v away from
+m leaves u a seat and a free start, and v fits at another mentor (or elsewhere in m's week, after u is
+placed), do it. Cheap and exact for this move type; the CP-SAT neighbourhoods cover longer chains.
+"""
+
+from __future__ import annotations
+
+from solver.classes import StudentClass
+from solver.greedy import pick_start
+from solver.state import State
+
+
+def _relocate(state: State, classes: list[StudentClass], class_of: dict[int, int], v: int) -> bool:
+    """Place ``v`` (currently unplaced) anywhere it fits; True when it did."""
+    for m in classes[class_of[v]].mentors:
+        if state.has_room(m):
+            starts = state.open_starts(v, m)
+            if starts:
+                state.assign(v, m, pick_start(state, v, m, starts))
+                return True
+    return False
+
+
+def try_place(state: State, classes: list[StudentClass], class_of: dict[int, int], u: int) -> bool:
+    """Place unplaced student ``u`` directly or with one ejection; True when ``u`` got placed."""
+    if _relocate(state, classes, class_of, u):
+        return True
+    students = state.problem.students
+    for m in classes[class_of[u]].mentors:
+        # Students away from their current pair first: moving them again costs nothing (objective 2).
+        for v in sorted(state.at_mentor[m], key=lambda v: (students[v].current == state.where[v], v)):
+            v_slot = state.where[v]
+            state.unassign(v)
+            starts = state.open_starts(u, m)
+            if starts:
+                state.assign(u, m, pick_start(state, u, m, starts))
+                if _relocate(state, classes, class_of, v):
+                    return True
+                state.unassign(u)
+            state.assign(v, *v_slot)
+    return False
+
+
+def augment(state: State, classes: list[StudentClass], class_of: dict[int, int], pool: list[int]) -> int:
+    """One pass over ``pool`` (unplaced students, in order); returns how many got placed."""
+    placed = 0
+    for u in pool:
+        if u not in state.where and try_place(state, classes, class_of, u):
+            placed += 1
+    return placed
