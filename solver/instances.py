@@ -205,12 +205,12 @@ def generate(n_students: int, n_mentors: int, seed: int) -> Instance:
 
 
 def perturb(instance: Instance, share: float, seed: int) -> tuple[Instance, set[int]]:
-    """Redraw the availability of ``share`` of the students; returns the new instance and their ids."""
+    """Redraw the availability of ``share`` of the non-pinned students; returns the instance and their ids."""
     rng = random.Random(seed)
     changed: set[int] = set()
     students: list[StudentIn] = []
     for st in instance.students:
-        if rng.random() < share:
+        if rng.random() < share and not st.pinned:
             changed.add(st.id)
             fresh = _student(rng, st.id, [1.0] * (PATHS * PROJECTS_PER_PATH))
             st = StudentIn(
