@@ -1,0 +1,1 @@
+"""The Starlette application: configuration, lifespan, GraphQL over HTTP and websocket, health, CLI."""

@@ -1,0 +1,102 @@
+"""The ``mentormatch`` command: serve, worker, migrate, seed, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from api import services
+from api.settings import Settings, SettingsError
+
+
+def _migrate(settings: Settings) -> int:
+    async def run() -> None:
+        await services.connect_database(settings)
+        try:
+            applied = await services.migrate()
+            print(f"migrations applied: {', '.join(applied) or 'none pending'}")
+        finally:
+            await services.disconnect()
+
+    asyncio.run(run())
+    return 0
+
+
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.models import Path
+    from domain.seed import seed
+
+    async def run() -> None:
+        await services.connect_database(settings)
+        try:
+            await services.migrate()
+            if await Path.exists():
+                print("the database has data already; seed skipped (use an empty database)")
+                return
+            summary = await seed(students=args.students, mentors=args.mentors, seed_number=args.seed)
+            print(f"seeded: {summary}")
+        finally:
+            await services.disconnect()
+
+    asyncio.run(run())
+    return 0
+
+
+def _serve(settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    if settings.is_development:
+        print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def _worker(settings: Settings) -> int:
+    if not settings.uses_redis:
+        print("the worker needs REDIS_URL; without it jobs run inside the API process", file=sys.stderr)
+        return 2
+    from arq.worker import run_worker
+
+    from jobs.worker import WorkerSettings
+
+    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mentormatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the API (GraphQL at /graphql)")
+    sub.add_parser("worker", help="run an arq worker (needs REDIS_URL)")
+    sub.add_parser("migrate", help="apply database migrations")
+    for name, text in (
+        ("seed", "load demo data into an empty database"),
+        ("demo", "migrate, seed if empty, then serve"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--students", type=int, default=500)
+        p.add_argument("--mentors", type=int, default=None)
+        p.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        if args.command == "migrate":
+            return _migrate(settings)
+        if args.command == "seed":
+            return _seed(settings, args)
+        if args.command == "demo":
+            _seed(settings, args)
+            return _serve(settings)
+        if args.command == "worker":
+            return _worker(settings)
+        return _serve(settings)
+    except (SettingsError, services.ServiceUnavailable) as exc:
+        print(f"mentormatch: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

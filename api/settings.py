@@ -1,0 +1,107 @@
+"""Settings from the environment. No settings: SQLite, jobs and events in-process (the embedded setup).
+``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL``: the production setup. One code path serves both."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+DEFAULT_DATABASE_URL = "sqlite://./mentormatch.sqlite3"
+DEFAULT_RATES = {1: Decimal("30"), 2: Decimal("35"), 3: Decimal("40")}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    environment: Environment = Environment.DEVELOPMENT
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_page_size: int = 100
+    service_timeout_s: float = 5.0
+    # R17: the rate per session by project level, in EUR (MENTORMATCH_RATES="1=30,2=35,3=40").
+    rates: Mapping[int, Decimal] = field(default_factory=lambda: dict(DEFAULT_RATES))
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+    @property
+    def uses_redis(self) -> bool:
+        return self.redis_url is not None
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment is Environment.DEVELOPMENT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        database_url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if database_url.startswith("postgresql://"):
+            database_url = "postgres://" + database_url.removeprefix("postgresql://")
+        if not database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
+            raise SettingsError(
+                f"DATABASE_URL must start with sqlite:// or postgres://, got {database_url.split(':')[0]}://"
+            )
+        redis_url = env.get("REDIS_URL") or None
+        if redis_url is not None and not redis_url.startswith(("redis://", "rediss://")):
+            raise SettingsError("REDIS_URL must start with redis:// or rediss://")
+        raw_env = env.get("MENTORMATCH_ENV", "development")
+        try:
+            environment = Environment(raw_env)
+        except ValueError as exc:
+            raise SettingsError(
+                f"MENTORMATCH_ENV must be development or production, got {raw_env!r}"
+            ) from exc
+        settings = cls(
+            database_url=database_url,
+            redis_url=redis_url,
+            environment=environment,
+            host=env.get("MENTORMATCH_HOST", "127.0.0.1"),
+            port=_int(env, "MENTORMATCH_PORT", 8000),
+            max_page_size=_int(env, "MENTORMATCH_MAX_PAGE_SIZE", 100),
+            service_timeout_s=float(env.get("MENTORMATCH_SERVICE_TIMEOUT_S", "5")),
+            rates=_rates(env.get("MENTORMATCH_RATES")),
+        )
+        if environment is Environment.PRODUCTION and not (settings.uses_postgres and settings.uses_redis):
+            raise SettingsError("production needs DATABASE_URL=postgres://... and REDIS_URL=redis://...")
+        return settings
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _rates(raw: str | None) -> dict[int, Decimal]:
+    if not raw:
+        return dict(DEFAULT_RATES)
+    rates: dict[int, Decimal] = {}
+    for part in raw.split(","):
+        level, _, amount = part.partition("=")
+        try:
+            rates[int(level)] = Decimal(amount)
+        except (ValueError, ArithmeticError) as exc:
+            raise SettingsError(f"MENTORMATCH_RATES must look like 1=30,2=35,3=40, got {raw!r}") from exc
+    if sorted(rates) != [1, 2, 3]:
+        raise SettingsError("MENTORMATCH_RATES needs a rate for each level 1, 2 and 3")
+    return rates

@@ -1,0 +1,96 @@
+"""Enumerations shared by the models, the services and the GraphQL schema."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class ExpertiseLevel(IntEnum):
+    """A project's expertise level; it sets the mentor's rate per session (R17)."""
+
+    ONE = 1
+    TWO = 2
+    THREE = 3
+
+
+class MentorStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+
+
+class Funding(StrEnum):
+    """How a student's training is paid for; some fundings allow sessions only on some weekdays (R11)."""
+
+    SELF_FUNDED = "self_funded"
+    EMPLOYER = "employer"
+    PUBLIC_JOB_SEEKER = "public_job_seeker"
+    APPRENTICESHIP = "apprenticeship"
+
+
+class StudentStatus(StrEnum):
+    """The student's situation, part of the R10 profile."""
+
+    EMPLOYEE = "employee"
+    JOB_SEEKER = "job_seeker"
+    STUDENT = "student"
+    OTHER = "other"
+
+
+class SessionKind(StrEnum):
+    DISCOVERY = "discovery"
+    REGULAR = "regular"
+    PRESENTATION = "presentation"
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    LATE_CANCELLED = "late_cancelled"
+    STUDENT_ABSENT = "student_absent"
+
+
+class MentorshipEndReason(StrEnum):
+    COMPLETED = "completed"
+    CHANGE_REQUESTED_BY_STUDENT = "change_requested_by_student"
+    CHANGE_REQUESTED_BY_MENTOR = "change_requested_by_mentor"
+    MENTOR_LEFT = "mentor_left"
+    ABSENCE_HANDOVER = "absence_handover"
+    PROJECT_CHANGE = "project_change"
+    REMATCHED = "rematched"
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    STALE = "stale"
+    PUBLISHED = "published"
+
+
+class Weekday(IntEnum):
+    """ISO weekday minus one, as ``datetime.weekday()`` returns it."""
+
+    MONDAY = 0
+    TUESDAY = 1
+    WEDNESDAY = 2
+    THURSDAY = 3
+    FRIDAY = 4
+    SATURDAY = 5
+    SUNDAY = 6
+
+
+ALL_WEEKDAYS_MASK = 0b1111111
+WORKDAYS_MASK = 0b0011111
+
+# R11: which weekdays each funding allows for sessions, as a bit mask (bit 0 = Monday).
+# Employer-funded and apprenticeship students train on work time, so only on workdays;
+# public job-seeker funding allows workdays and Saturday.
+FUNDING_WEEKDAYS: dict[Funding, int] = {
+    Funding.SELF_FUNDED: ALL_WEEKDAYS_MASK,
+    Funding.EMPLOYER: WORKDAYS_MASK,
+    Funding.PUBLIC_JOB_SEEKER: WORKDAYS_MASK | (1 << Weekday.SATURDAY),
+    Funding.APPRENTICESHIP: WORKDAYS_MASK,
+}

@@ -1,0 +1,55 @@
+"""Typed domain errors. The GraphQL layer maps each to a typed error object with a stable code."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    VALIDATION = "VALIDATION"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    NONEXISTENT_LOCAL_TIME = "NONEXISTENT_LOCAL_TIME"
+    AMBIGUOUS_LOCAL_TIME = "AMBIGUOUS_LOCAL_TIME"
+
+
+class DomainError(Exception):
+    code: ErrorCode = ErrorCode.VALIDATION
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationFailed(DomainError):
+    """Input breaks a rule; ``field`` names the input field (dotted path, e.g. ``windows.1.end``)."""
+
+    code = ErrorCode.VALIDATION
+
+
+class NonexistentLocalTime(ValidationFailed):
+    """A wall-clock time skipped by a daylight-saving change (spring forward)."""
+
+    code = ErrorCode.NONEXISTENT_LOCAL_TIME
+
+
+class AmbiguousLocalTime(ValidationFailed):
+    """A wall-clock time repeated by a daylight-saving change (fall back); the caller must choose."""
+
+    code = ErrorCode.AMBIGUOUS_LOCAL_TIME
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+    def __init__(self, entity: str, entity_id: object, *, field: str | None = None) -> None:
+        super().__init__(f"{entity} {entity_id} does not exist", field=field)
+        self.entity = entity
+        self.entity_id = entity_id
+
+
+class Conflict(DomainError):
+    """The request is valid but clashes with stored data (a duplicate, a concurrent change)."""
+
+    code = ErrorCode.CONFLICT

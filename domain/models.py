@@ -1,0 +1,263 @@
+"""Tortoise models. Every rule that protects data is also a database constraint (unique, check, FK).
+
+Instants are stored in UTC (``use_tz``). Weekly availability is kept as wall-clock windows in the owner's
+own IANA time zone and expanded week by week (see ``domain.paris_time``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint
+from tortoise.models import Model
+
+from domain.enums import (
+    ALL_WEEKDAYS_MASK,
+    Funding,
+    MentorshipEndReason,
+    MentorStatus,
+    RunStatus,
+    SessionKind,
+    SessionStatus,
+    StudentStatus,
+)
+
+MAX_CAPACITY = 20
+
+
+class TimestampedModel(Model):
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Path(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, unique=True)
+    description = fields.TextField(default="")
+    duration_months = fields.SmallIntField(default=12)
+
+    projects: fields.ReverseRelation[Project]
+
+    class Meta:
+        table = "path"
+        constraints = (CheckConstraint(check="duration_months BETWEEN 1 AND 24", name="path_duration_range"),)
+
+
+class Project(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    path: fields.ForeignKeyRelation[Path] = fields.ForeignKeyField(
+        "models.Path", related_name="projects", on_delete=fields.RESTRICT
+    )
+    path_id: int
+    name = fields.CharField(max_length=200)
+    level = fields.SmallIntField(default=2)
+    position = fields.SmallIntField(default=0)
+    description = fields.TextField(default="")
+
+    mentors: fields.ManyToManyRelation[Mentor]
+
+    class Meta:
+        table = "project"
+        unique_together = (("path", "name"),)
+        constraints = (CheckConstraint(check="level BETWEEN 1 AND 3", name="project_level_range"),)
+
+
+class Mentor(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254, unique=True)
+    capacity = fields.SmallIntField()
+    timezone = fields.CharField(max_length=64, default="Europe/Paris")
+    status = fields.CharEnumField(MentorStatus, max_length=16, default=MentorStatus.ACTIVE)
+    start_date = fields.DateField()
+    languages = fields.CharField(max_length=100, default="fr")
+    # Bumped by every change that matters to matching, so a run can tell its snapshot is stale.
+    version = fields.IntField(default=1)
+    projects: fields.ManyToManyRelation[Project] = fields.ManyToManyField(
+        "models.Project", related_name="mentors", through="mentor_project", on_delete=fields.CASCADE
+    )
+
+    availability: fields.ReverseRelation[MentorAvailability]
+    mentorships: fields.ReverseRelation[Mentorship]
+
+    class Meta:
+        table = "mentor"
+        constraints = (
+            CheckConstraint(check=f"capacity BETWEEN 1 AND {MAX_CAPACITY}", name="mentor_capacity_range"),
+        )
+
+
+class Student(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254, unique=True)
+    # R10 profile.
+    phone = fields.CharField(max_length=32, default="")
+    address = fields.TextField(default="")
+    photo_url = fields.CharField(max_length=500, default="")
+    latest_diploma = fields.CharField(max_length=200, default="")
+    training_objective = fields.TextField(default="")
+    status = fields.CharEnumField(StudentStatus, max_length=16, default=StudentStatus.OTHER)
+    funding = fields.CharEnumField(Funding, max_length=24, default=Funding.SELF_FUNDED)
+    # R11: weekdays allowed by the funding, bit 0 = Monday.
+    allowed_weekdays = fields.SmallIntField(default=ALL_WEEKDAYS_MASK)
+    path: fields.ForeignKeyRelation[Path] = fields.ForeignKeyField(
+        "models.Path", related_name="students", on_delete=fields.RESTRICT
+    )
+    path_id: int
+    current_project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "models.Project", related_name="current_students", on_delete=fields.RESTRICT
+    )
+    current_project_id: int
+    timezone = fields.CharField(max_length=64, default="Europe/Paris")
+    session_minutes = fields.SmallIntField(default=45)
+    weekly_hours = fields.SmallIntField(default=15)
+    languages = fields.CharField(max_length=100, default="fr")
+    version = fields.IntField(default=1)
+
+    availability: fields.ReverseRelation[StudentAvailability]
+    mentorships: fields.ReverseRelation[Mentorship]
+
+    class Meta:
+        table = "student"
+        constraints = (
+            CheckConstraint(check="session_minutes BETWEEN 30 AND 60", name="student_session_minutes_range"),
+            CheckConstraint(check="weekly_hours BETWEEN 15 AND 35", name="student_weekly_hours_range"),
+            CheckConstraint(
+                check=f"allowed_weekdays BETWEEN 1 AND {ALL_WEEKDAYS_MASK}", name="student_weekdays_mask"
+            ),
+        )
+
+
+class MentorAvailability(Model):
+    """A weekly window in the mentor's own time zone: weekday, start and end minute of that day."""
+
+    id = fields.IntField(primary_key=True)
+    mentor: fields.ForeignKeyRelation[Mentor] = fields.ForeignKeyField(
+        "models.Mentor", related_name="availability", on_delete=fields.CASCADE
+    )
+    mentor_id: int
+    weekday = fields.SmallIntField()
+    start_minute = fields.SmallIntField()
+    end_minute = fields.SmallIntField()
+
+    class Meta:
+        table = "mentor_availability"
+        unique_together = (("mentor", "weekday", "start_minute"),)
+        constraints = (
+            CheckConstraint(check="weekday BETWEEN 0 AND 6", name="mentor_availability_weekday"),
+            CheckConstraint(
+                check="start_minute >= 0 AND end_minute <= 1440 AND start_minute < end_minute",
+                name="mentor_availability_bounds",
+            ),
+        )
+
+
+class StudentAvailability(Model):
+    """A weekly window in the student's own time zone."""
+
+    id = fields.IntField(primary_key=True)
+    student: fields.ForeignKeyRelation[Student] = fields.ForeignKeyField(
+        "models.Student", related_name="availability", on_delete=fields.CASCADE
+    )
+    student_id: int
+    weekday = fields.SmallIntField()
+    start_minute = fields.SmallIntField()
+    end_minute = fields.SmallIntField()
+
+    class Meta:
+        table = "student_availability"
+        unique_together = (("student", "weekday", "start_minute"),)
+        constraints = (
+            CheckConstraint(check="weekday BETWEEN 0 AND 6", name="student_availability_weekday"),
+            CheckConstraint(
+                check="start_minute >= 0 AND end_minute <= 1440 AND start_minute < end_minute",
+                name="student_availability_bounds",
+            ),
+        )
+
+
+class MatchingRun(TimestampedModel):
+    id = fields.UUIDField(primary_key=True)
+    status = fields.CharEnumField(RunStatus, max_length=16, default=RunStatus.QUEUED)
+    scope_key = fields.CharField(max_length=200, default="all")
+    scope: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    options: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    requested_by = fields.CharField(max_length=200, default="")
+    started_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+    published_at = fields.DatetimeField(null=True)
+    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    error = fields.TextField(default="")
+
+    class Meta:
+        table = "matching_run"
+        indexes = (("status", "scope_key"),)
+
+
+class Mentorship(TimestampedModel):
+    """A student and a mentor paired, with a recurring weekly slot in Paris time."""
+
+    id = fields.IntField(primary_key=True)
+    student: fields.ForeignKeyRelation[Student] = fields.ForeignKeyField(
+        "models.Student", related_name="mentorships", on_delete=fields.RESTRICT
+    )
+    student_id: int
+    mentor: fields.ForeignKeyRelation[Mentor] = fields.ForeignKeyField(
+        "models.Mentor", related_name="mentorships", on_delete=fields.RESTRICT
+    )
+    mentor_id: int
+    slot_weekday = fields.SmallIntField()
+    slot_start_minute = fields.SmallIntField()
+    slot_minutes = fields.SmallIntField()
+    started_on = fields.DateField()
+    ended_on = fields.DateField(null=True)
+    end_reason = fields.CharEnumField(MentorshipEndReason, max_length=40, null=True)
+    run: fields.ForeignKeyNullableRelation[MatchingRun] = fields.ForeignKeyField(
+        "models.MatchingRun", related_name="mentorships", null=True, on_delete=fields.SET_NULL
+    )
+
+    sessions: fields.ReverseRelation[Session]
+
+    class Meta:
+        table = "mentorship"
+        # Also: unique index "mentorship_one_current_per_student" on (student_id) WHERE ended_on IS NULL,
+        # created by migration 0001 as SQL (Tortoise 1.1 refuses partial unique constraints on SQLite).
+        indexes = (("mentor_id", "ended_on"),)
+        constraints = (
+            CheckConstraint(check="slot_weekday BETWEEN 0 AND 6", name="mentorship_slot_weekday"),
+            CheckConstraint(
+                check="slot_start_minute >= 0 AND slot_start_minute + slot_minutes <= 1440",
+                name="mentorship_slot_bounds",
+            ),
+            CheckConstraint(
+                check="(ended_on IS NULL AND end_reason IS NULL) OR "
+                "(ended_on IS NOT NULL AND end_reason IS NOT NULL AND ended_on >= started_on)",
+                name="mentorship_end_consistent",
+            ),
+        )
+
+
+class Session(TimestampedModel):
+    id = fields.IntField(primary_key=True)
+    mentorship: fields.ForeignKeyRelation[Mentorship] = fields.ForeignKeyField(
+        "models.Mentorship", related_name="sessions", on_delete=fields.RESTRICT
+    )
+    mentorship_id: int
+    kind = fields.CharEnumField(SessionKind, max_length=16, default=SessionKind.REGULAR)
+    starts_at = fields.DatetimeField()
+    duration_minutes = fields.SmallIntField()
+    status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.SCHEDULED)
+    notes = fields.TextField(default="")
+    private_comment = fields.TextField(default="")
+
+    class Meta:
+        table = "session"
+        indexes = (("mentorship_id", "starts_at"),)
+        constraints = (
+            CheckConstraint(check="duration_minutes BETWEEN 15 AND 120", name="session_duration_range"),
+        )

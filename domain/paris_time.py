@@ -1,0 +1,190 @@
+"""Paris time: the one zone every session is booked in (R4, R15).
+
+Instants are stored in UTC. Weekly availability is kept as wall-clock windows in the owner's own zone and
+expanded for a concrete week with ``zoneinfo``: never by adding a fixed offset. A local time skipped by
+the spring-forward change is refused; one repeated by the fall-back change must be chosen explicitly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from domain.errors import AmbiguousLocalTime, NonexistentLocalTime, ValidationFailed
+
+PARIS = ZoneInfo("Europe/Paris")
+MINUTES_PER_DAY = 24 * 60
+MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
+_VALID_ZONES = frozenset(available_timezones())
+
+
+def zone(name: str, *, field: str = "timezone") -> ZoneInfo:
+    """The IANA zone called ``name``, or a typed error naming ``field``."""
+    if name not in _VALID_ZONES:
+        raise ValidationFailed(f"unknown IANA time zone {name!r}", field=field)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - guarded by the set above
+        raise ValidationFailed(f"unknown IANA time zone {name!r}", field=field) from exc
+
+
+def local_to_utc(
+    local: datetime, tz: ZoneInfo = PARIS, *, fold: int | None = None, field: str = "startsAt"
+) -> datetime:
+    """Convert a naive wall-clock time in ``tz`` to an aware UTC instant.
+
+    A time that does not exist in ``tz`` raises ``NonexistentLocalTime``. A time that exists twice raises
+    ``AmbiguousLocalTime`` unless ``fold`` says which: 0 for the first (summer time), 1 for the second.
+    """
+    if local.tzinfo is not None:
+        raise ValidationFailed("expected a local date and time without offset", field=field)
+    if fold not in (None, 0, 1):
+        raise ValidationFailed("fold must be 0 (first occurrence) or 1 (second)", field="fold")
+    candidates = {local.replace(tzinfo=tz, fold=f).astimezone(UTC) for f in (0, 1)}
+    # A skipped time maps to an instant that does not convert back to the same wall clock.
+    valid = sorted(u for u in candidates if u.astimezone(tz).replace(tzinfo=None) == local)
+    if not valid:
+        raise NonexistentLocalTime(
+            f"{local:%Y-%m-%d %H:%M} does not exist in {tz.key}: clocks jump forward at that hour",
+            field=field,
+        )
+    if len(valid) == 2:
+        if fold is None:
+            raise AmbiguousLocalTime(
+                f"{local:%Y-%m-%d %H:%M} happens twice in {tz.key}: clocks go back at that hour; "
+                "say which with fold 0 (first, summer time) or 1 (second, winter time)",
+                field=field,
+            )
+        return valid[fold]
+    return valid[0]
+
+
+def utc_to_paris(instant: datetime) -> datetime:
+    return instant.astimezone(PARIS)
+
+
+def week_monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyWindow:
+    """A weekly window: weekday (0 = Monday) and minutes from that day's midnight, end exclusive."""
+
+    weekday: int
+    start_minute: int
+    end_minute: int
+
+
+def validate_windows(windows: list[WeeklyWindow], *, field: str = "windows") -> list[WeeklyWindow]:
+    """Refuse inverted, out-of-range or overlapping windows; return them sorted."""
+    for i, w in enumerate(windows):
+        if not 0 <= w.weekday <= 6:
+            raise ValidationFailed("weekday must be 0 (Monday) to 6 (Sunday)", field=f"{field}.{i}.weekday")
+        if not 0 <= w.start_minute < MINUTES_PER_DAY:
+            raise ValidationFailed("start must be within the day", field=f"{field}.{i}.start")
+        if not 0 < w.end_minute <= MINUTES_PER_DAY:
+            raise ValidationFailed(
+                "end must be within the day (24:00 at the latest)", field=f"{field}.{i}.end"
+            )
+        if w.end_minute <= w.start_minute:
+            raise ValidationFailed("end must be after start", field=f"{field}.{i}.end")
+    order = sorted(range(len(windows)), key=lambda i: (windows[i].weekday, windows[i].start_minute))
+    for a, b in itertools.pairwise(order):
+        wa, wb = windows[a], windows[b]
+        if wa.weekday == wb.weekday and wb.start_minute < wa.end_minute:
+            raise ValidationFailed(
+                f"window {b} overlaps window {a} on the same day; merge them", field=f"{field}.{b}"
+            )
+    return [windows[i] for i in order]
+
+
+def windows_in_paris_week(windows: list[WeeklyWindow], tz: ZoneInfo, monday: date) -> list[tuple[int, int]]:
+    """Expand wall-clock windows in ``tz`` for the week starting on ``monday`` (a Paris-week Monday).
+
+    Returns merged intervals in minutes from Monday 00:00 Paris time of that week, clipped to the week.
+    Each window is converted with the real offsets of its own date, so a window that spans a DST change
+    or that falls in a week where ``tz`` and Paris disagree on DST moves as the clocks say.
+    """
+    week_start = local_to_utc(datetime.combine(monday, time()), PARIS, fold=0)
+    week_end = local_to_utc(datetime.combine(monday + timedelta(days=7), time()), PARIS, fold=0)
+    intervals: list[tuple[int, int]] = []
+    # The owner's week may begin a day earlier or later than Paris's: look one day either side.
+    for offset in range(-1, 8):
+        day = monday + timedelta(days=offset)
+        for w in windows:
+            if w.weekday != day.weekday():
+                continue
+            start = _wall_to_utc_lenient(day, w.start_minute, tz)
+            end = _wall_to_utc_lenient(day, w.end_minute, tz)
+            start, end = max(start, week_start), min(end, week_end)
+            if end <= start:
+                continue
+            intervals.append((_paris_minute(start, monday), _paris_minute(end, monday)))
+    return _merge(intervals)
+
+
+def _wall_to_utc_lenient(day: date, minute: int, tz: ZoneInfo) -> datetime:
+    """Wall clock to UTC for availability bounds: a skipped time counts as the instant the clocks jump to,
+    a repeated time as its first occurrence. (Bookings never use this: they must be explicit.)"""
+    naive = datetime.combine(day, time()) + timedelta(minutes=minute)
+    return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+
+
+def _paris_minute(instant: datetime, monday: date) -> int:
+    """Minutes of Paris wall clock since ``monday`` 00:00, as a weekly grid position."""
+    local = instant.astimezone(PARIS)
+    days = (local.date() - monday).days
+    return days * MINUTES_PER_DAY + local.hour * 60 + local.minute
+
+
+def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def paris_offset_shift(tz: ZoneInfo, monday: date) -> int:
+    """Minutes by which ``tz``'s windows move in Paris time this week, compared with mid-January.
+
+    Zero for Paris itself and for zones that change clocks on the same dates; +-60 for the weeks when a
+    zone such as America/Montreal has changed and Paris has not yet (or the reverse). Dakar (no DST) moves
+    all summer. The API shows it so that a mentor sees that their Paris slot moved and why.
+    """
+    ref = datetime(monday.year, 1, 15, 12, tzinfo=UTC)
+    probe = datetime.combine(monday + timedelta(days=3), time(12), tzinfo=UTC)
+
+    def gap(at: datetime) -> timedelta:
+        return (at.astimezone(PARIS).utcoffset() or timedelta()) - (
+            at.astimezone(tz).utcoffset() or timedelta()
+        )
+
+    return int((gap(probe) - gap(ref)).total_seconds() // 60)
+
+
+def parse_wall_time(text: str, *, field: str) -> int:
+    """``"HH:MM"`` (``"24:00"`` allowed as an end) to minutes since midnight, or a typed error."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValidationFailed(f"{text!r} is not a time as HH:MM", field=field)
+    value = int(hours) * 60 + int(minutes)
+    if int(minutes) >= 60 or not 0 <= value <= MINUTES_PER_DAY:
+        raise ValidationFailed(f"{text!r} is not a time of day", field=field)
+    return value
+
+
+def parse_local_datetime(text: str, *, field: str) -> datetime:
+    """``"YYYY-MM-DDTHH:MM"`` as a naive wall-clock time; an offset is refused (times are Paris times)."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationFailed(f"{text!r} is not a date and time as YYYY-MM-DDTHH:MM", field=field) from exc
+    if value.tzinfo is not None:
+        raise ValidationFailed("give Paris wall-clock time without an offset (R15)", field=field)
+    return value

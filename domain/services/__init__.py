@@ -1,0 +1,1 @@
+"""Domain services: every write goes through one of these modules, inside a transaction."""

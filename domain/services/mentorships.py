@@ -1,0 +1,77 @@
+"""Mentorships created by hand by staff (matching runs create them in bulk through the jobs layer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from domain.enums import MentorStatus, SessionKind
+from domain.errors import Conflict, ValidationFailed
+from domain.models import Mentor, Mentorship, Session, Student
+from domain.paris_time import PARIS, local_to_utc
+from domain.services._common import lock_or_not_found, unique_as_conflict
+
+DISCOVERY_MINUTES = 30  # R14
+
+
+@dataclass(frozen=True, slots=True)
+class MentorshipInput:
+    student_id: int
+    mentor_id: int
+    # The discovery session, in Paris wall-clock time (R15). Its weekday and time become the weekly slot.
+    first_session_at: datetime
+    fold: int | None = None
+
+
+async def create_mentorship(data: MentorshipInput) -> Mentorship:
+    """Pair a student with a mentor and book the 30-minute discovery session (R13, R14).
+
+    Refuses: a mentor who does not list the student's project (R1), a mentor at capacity (R2), a paused
+    mentor, a student who already has a current mentor, and a Paris time that does not exist or is
+    ambiguous without ``fold``.
+    """
+    starts_at = local_to_utc(data.first_session_at, PARIS, fold=data.fold, field="firstSessionAt")
+    local = starts_at.astimezone(PARIS)
+    async with in_transaction():
+        # Lock the mentor first: concurrent pairings to one mentor are serialized, so R2 holds.
+        mentor = await lock_or_not_found(Mentor, data.mentor_id, field="mentorId")
+        student = await lock_or_not_found(Student, data.student_id, field="studentId")
+        if mentor.status != MentorStatus.ACTIVE:
+            raise ValidationFailed("the mentor is paused", field="mentorId")
+        if not await mentor.projects.filter(id=student.current_project_id).exists():
+            raise ValidationFailed(
+                "the mentor does not list the student's current project (R1)", field="mentorId"
+            )
+        current = await Mentorship.filter(mentor_id=mentor.id, ended_on__isnull=True).count()
+        if current >= mentor.capacity:
+            raise Conflict(f"the mentor is at capacity ({mentor.capacity}, R2)", field="mentorId")
+        if await Mentorship.filter(student_id=student.id, ended_on__isnull=True).exists():
+            raise Conflict("the student already has a current mentor", field="studentId")
+        slot_minutes = student.session_minutes
+        async with unique_as_conflict("studentId", "the student already has a current mentor"):
+            mentorship = await Mentorship.create(
+                student_id=student.id,
+                mentor_id=mentor.id,
+                slot_weekday=local.weekday(),
+                slot_start_minute=local.hour * 60 + local.minute,
+                slot_minutes=min(slot_minutes, 24 * 60 - (local.hour * 60 + local.minute)),
+                started_on=local.date(),
+            )
+        await Session.create(
+            mentorship_id=mentorship.id,
+            kind=SessionKind.DISCOVERY,
+            starts_at=starts_at,
+            duration_minutes=DISCOVERY_MINUTES,
+        )
+        mentor.version += 1
+        await mentor.save(update_fields=["version", "updated_at"])
+        return mentorship
+
+
+def week_bounds_utc(monday_local: datetime) -> tuple[datetime, datetime]:
+    """UTC bounds of the Paris week starting at ``monday_local`` (naive, Monday 00:00)."""
+    start = local_to_utc(monday_local, PARIS, fold=0)
+    end = local_to_utc(monday_local + timedelta(days=7), PARIS, fold=0)
+    return start, end

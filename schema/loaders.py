@@ -1,0 +1,123 @@
+"""Per-request DataLoaders: each nested list or link is fetched in one SQL query per level, whatever the
+page size. A loader's batch function returns its values in the order of its keys."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from domain.models import (
+    Mentor,
+    MentorAvailability,
+    Mentorship,
+    Path,
+    Project,
+    Session,
+    Student,
+    StudentAvailability,
+)
+from domain.paris_time import PARIS, local_to_utc
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+M = TypeVar("M", bound=Model)
+
+
+def _group(rows: Iterable[V], key: Callable[[V], K], keys: Sequence[K]) -> list[list[V]]:
+    grouped: dict[K, list[V]] = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return [grouped.get(k, []) for k in keys]
+
+
+def _by_id(model: type[M]) -> DataLoader[int, M | None]:
+    async def load(ids: list[int]) -> list[M | None]:
+        found = {obj.pk: obj for obj in await model.filter(id__in=ids)}
+        return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def paris_week_bounds(day: date) -> tuple[datetime, datetime]:
+    """UTC bounds of the Paris ISO week containing ``day`` (Monday 00:00 to next Monday 00:00)."""
+    monday = day - timedelta(days=day.weekday())
+    start = local_to_utc(datetime.combine(monday, time()), PARIS, fold=0)
+    end = local_to_utc(datetime.combine(monday + timedelta(days=7), time()), PARIS, fold=0)
+    return start, end
+
+
+class Loaders:
+    def __init__(self) -> None:
+        self.path: DataLoader[int, Path | None] = _by_id(Path)
+        self.project: DataLoader[int, Project | None] = _by_id(Project)
+        self.mentor: DataLoader[int, Mentor | None] = _by_id(Mentor)
+        self.student: DataLoader[int, Student | None] = _by_id(Student)
+        self.project_ids_by_mentor: DataLoader[int, list[int]] = DataLoader(load_fn=self._project_ids)
+        self.mentor_windows: DataLoader[int, list[MentorAvailability]] = DataLoader(
+            load_fn=self._mentor_windows
+        )
+        self.student_windows: DataLoader[int, list[StudentAvailability]] = DataLoader(
+            load_fn=self._student_windows
+        )
+        self.current_mentorships_by_mentor: DataLoader[int, list[Mentorship]] = DataLoader(
+            load_fn=self._current_by_mentor
+        )
+        self.current_mentorship_by_student: DataLoader[int, Mentorship | None] = DataLoader(
+            load_fn=self._current_by_student
+        )
+        self.sessions_by_student_week: DataLoader[tuple[int, date | None], list[Session]] = DataLoader(
+            load_fn=self._sessions_by_student_week
+        )
+
+    async def projects_of_mentor(self, mentor_id: int) -> list[Project]:
+        ids = await self.project_ids_by_mentor.load(mentor_id)
+        projects = await self.project.load_many(ids)
+        return [p for p in projects if p is not None]
+
+    async def _project_ids(self, mentor_ids: list[int]) -> list[list[int]]:
+        rows: list[dict[str, Any]] = await Mentor.filter(id__in=mentor_ids).values("id", "projects__id")
+        pairs = [(r["id"], r["projects__id"]) for r in rows if r["projects__id"] is not None]
+        return [[pid for _, pid in group] for group in _group(sorted(pairs), lambda p: p[0], mentor_ids)]
+
+    async def _mentor_windows(self, mentor_ids: list[int]) -> list[list[MentorAvailability]]:
+        rows = await MentorAvailability.filter(mentor_id__in=mentor_ids).order_by("weekday", "start_minute")
+        return _group(rows, lambda w: w.mentor_id, mentor_ids)
+
+    async def _student_windows(self, student_ids: list[int]) -> list[list[StudentAvailability]]:
+        rows = await StudentAvailability.filter(student_id__in=student_ids).order_by(
+            "weekday", "start_minute"
+        )
+        return _group(rows, lambda w: w.student_id, student_ids)
+
+    async def _current_by_mentor(self, mentor_ids: list[int]) -> list[list[Mentorship]]:
+        rows = await Mentorship.filter(mentor_id__in=mentor_ids, ended_on__isnull=True).select_related(
+            "student"
+        )
+        for row in rows:
+            self.student.prime(row.student_id, row.student)
+            self.current_mentorship_by_student.prime(row.student_id, row)
+        return _group(rows, lambda m: m.mentor_id, mentor_ids)
+
+    async def _current_by_student(self, student_ids: list[int]) -> list[Mentorship | None]:
+        rows = await Mentorship.filter(student_id__in=student_ids, ended_on__isnull=True)
+        found = {m.student_id: m for m in rows}
+        return [found.get(i) for i in student_ids]
+
+    async def _sessions_by_student_week(self, keys: list[tuple[int, date | None]]) -> list[list[Session]]:
+        by_week: dict[date | None, list[int]] = defaultdict(list)
+        for student_id, week in keys:
+            by_week[week].append(student_id)
+        found: dict[tuple[int, date | None], list[Session]] = defaultdict(list)
+        for week, student_ids in by_week.items():
+            qs = Session.filter(mentorship__student_id__in=student_ids)
+            if week is not None:
+                start, end = paris_week_bounds(week)
+                qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
+            for session in await qs.order_by("starts_at").select_related("mentorship"):
+                found[(session.mentorship.student_id, week)].append(session)
+        return [found.get(k, []) for k in keys]

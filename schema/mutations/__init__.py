@@ -1,0 +1,16 @@
+"""Mutations, one module per domain; each returns a union of its payload and typed errors."""
+
+from strawberry.tools import merge_types
+
+from schema.mutations.availability import AvailabilityMutations
+from schema.mutations.mentors import MentorMutations
+from schema.mutations.mentorships import MentorshipMutations
+from schema.mutations.paths import PathMutations
+from schema.mutations.students import StudentMutations
+
+Mutation = merge_types(
+    "Mutation",
+    (PathMutations, MentorMutations, StudentMutations, AvailabilityMutations, MentorshipMutations),
+)
+
+__all__ = ["Mutation"]

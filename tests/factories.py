@@ -1,0 +1,52 @@
+"""Builders for test data, through the domain services (so tests exercise the same rules as the API)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from domain.models import Mentor, Mentorship, Path, Project, Student
+from domain.paris_time import WeeklyWindow
+from domain.services import mentors, mentorships, paths, students
+
+EVENINGS = [WeeklyWindow(d, 18 * 60, 22 * 60) for d in range(5)]
+
+
+async def catalogue(projects: int = 3) -> tuple[Path, list[Project]]:
+    path = await paths.create_path(paths.PathInput(name="Web Developer"))
+    items = [
+        await paths.create_project(paths.ProjectInput(path.id, f"Project {i}", level=1 + i % 3, position=i))
+        for i in range(projects)
+    ]
+    return path, items
+
+
+async def mentor(
+    projects: list[Project], *, n: int = 1, capacity: int = 5, tz: str = "Europe/Paris"
+) -> Mentor:
+    return await mentors.create_mentor(
+        mentors.MentorInput(
+            name=f"Mentor {n}",
+            email=f"mentor{n}@example.org",
+            capacity=capacity,
+            project_ids=[p.id for p in projects],
+            start_date=date(2025, 1, 6),
+            timezone=tz,
+            availability=EVENINGS,
+        )
+    )
+
+
+async def student(path: Path, project: Project, *, n: int = 1) -> Student:
+    return await students.create_student(
+        students.StudentInput(
+            name=f"Student {n}",
+            email=f"student{n}@example.org",
+            path_id=path.id,
+            current_project_id=project.id,
+            availability=EVENINGS,
+        )
+    )
+
+
+async def pair(s: Student, m: Mentor, at: datetime = datetime(2026, 11, 24, 19, 0)) -> Mentorship:
+    return await mentorships.create_mentorship(mentorships.MentorshipInput(s.id, m.id, at))
