@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from solver.augment import augment
 from solver.bound import flow_bound
+from solver.chains import ChainSearch
 from solver.classes import build_classes
 from solver.greedy import construct
 from solver.lns import neighbourhood, resolve
@@ -69,6 +70,21 @@ def solve(
     while augment(state, classes, class_of, unplaced()):
         pass
     report("augment")
+    chains = ChainSearch(state, classes, class_of)
+
+    def run_chains() -> None:
+        progress = True
+        while progress and state.placed < bound.upper_bound and time.monotonic() < deadline:
+            progress = False
+            for u in unplaced():
+                if time.monotonic() >= deadline or state.placed >= bound.upper_bound:
+                    break
+                if u not in state.where and chains.try_place(u):
+                    progress = True
+
+    run_chains()
+    chain_placed = state.placed
+    report("chains")
     pool = unplaced()
     rounds = improvements = 0
     status: Status = "feasible"
@@ -89,6 +105,9 @@ def solve(
             improvements += 1
             if state.placed > before:
                 augment(state, classes, class_of, unplaced())
+                chains.dead.clear()
+                chains.dead_classes.clear()
+                run_chains()
                 pool = unplaced()
             report("lns")
     if status == "feasible" and state.placed == bound.upper_bound:
@@ -100,6 +119,7 @@ def solve(
         "classes": float(len(classes)),
         "flow_arcs": float(bound.arcs),
         "greedy_placed": float(greedy_placed),
+        "chain_placed": float(chain_placed),
         "lns_rounds": float(rounds),
         "lns_improvements": float(improvements),
         "fixed": float(len(problem.fixed)),
