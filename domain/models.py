@@ -11,6 +11,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
+from tortoise.signals import pre_save
 
 from domain.enums import (
     ALL_WEEKDAYS_MASK,
@@ -22,6 +23,7 @@ from domain.enums import (
     SessionStatus,
     StudentStatus,
 )
+from domain.paris_time import PARIS, week_monday
 
 MAX_CAPACITY = 20
 
@@ -254,10 +256,94 @@ class Session(TimestampedModel):
     status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.SCHEDULED)
     notes = fields.TextField(default="")
     private_comment = fields.TextField(default="")
+    # Issue 5. Copied from the mentorship (see ``fill_session_owners``) so that the database itself can
+    # refuse overlaps per mentor and per student: an exclusion constraint on PostgreSQL, triggers on SQLite
+    # (migration 0002), both over active sessions only.
+    mentor: fields.ForeignKeyRelation[Mentor] = fields.ForeignKeyField(
+        "models.Mentor", related_name="sessions", on_delete=fields.RESTRICT
+    )
+    mentor_id: int
+    student: fields.ForeignKeyRelation[Student] = fields.ForeignKeyField(
+        "models.Student", related_name="sessions", on_delete=fields.RESTRICT
+    )
+    student_id: int
+    # Monday of the Paris ISO week of ``starts_at``: one regular session per student and week (R13) is a
+    # partial unique index on (student_id, paris_week) over non-catch-up regular sessions.
+    paris_week = fields.DateField()
+    catch_up = fields.BooleanField(default=False)
+    catch_up_reason = fields.TextField(default="")
+    # iCalendar SEQUENCE: grows with every change a calendar client must see (time, length, status).
+    sequence = fields.IntField(default=0)
+    ended_at = fields.DatetimeField(null=True)
+    billed_level = fields.SmallIntField(null=True)
+    billed_amount = fields.DecimalField(max_digits=8, decimal_places=2, null=True)
+
+    discovery_note: fields.BackwardOneToOneRelation[DiscoveryNote]
 
     class Meta:
         table = "session"
-        indexes = (("mentorship_id", "starts_at"),)
+        indexes = (("mentorship_id", "starts_at"), ("mentor_id", "starts_at"), ("student_id", "starts_at"))
         constraints = (
             CheckConstraint(check="duration_minutes BETWEEN 15 AND 120", name="session_duration_range"),
+            CheckConstraint(
+                check="(ended_at IS NULL AND billed_level IS NULL AND billed_amount IS NULL) OR "
+                "(ended_at IS NOT NULL AND status <> 'scheduled' AND billed_level BETWEEN 1 AND 3 "
+                "AND billed_amount >= 0)",
+                name="session_billing_consistent",
+            ),
+        )
+
+
+@pre_save(Session)
+async def fill_session_owners(
+    _sender: type[Session], instance: Session, using_db: Any, _update_fields: Any
+) -> None:
+    """Every session, however created, carries its mentorship's mentor and student and its Paris week."""
+    if getattr(instance, "mentor_id", None) is None or getattr(instance, "student_id", None) is None:
+        pair = await Mentorship.filter(id=instance.mentorship_id).using_db(using_db).first()
+        if pair is not None:
+            instance.mentor_id, instance.student_id = pair.mentor_id, pair.student_id
+    instance.paris_week = week_monday(instance.starts_at.astimezone(PARIS).date())
+
+
+class DiscoveryNote(TimestampedModel):
+    """R18: what the mentor learns in the discovery session, shared with the student."""
+
+    id = fields.IntField(primary_key=True)
+    session: fields.OneToOneRelation[Session] = fields.OneToOneField(
+        "models.Session", related_name="discovery_note", on_delete=fields.CASCADE
+    )
+    session_id: int
+    background = fields.TextField(default="")
+    motivation = fields.TextField(default="")
+    goals = fields.TextField(default="")
+    level = fields.TextField(default="")
+    weekly_hours = fields.SmallIntField(null=True)
+    remarks = fields.TextField(default="")
+    next_week_objectives = fields.TextField(default="")
+
+    class Meta:
+        table = "discovery_note"
+
+
+class CalendarFeed(TimestampedModel):
+    """The secret iCalendar URL of a mentor or a student. Only the SHA-256 of its token is stored."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    mentor: fields.OneToOneNullableRelation[Mentor] = fields.OneToOneField(
+        "models.Mentor", related_name="calendar_feed", null=True, on_delete=fields.CASCADE
+    )
+    mentor_id: int | None
+    student: fields.OneToOneNullableRelation[Student] = fields.OneToOneField(
+        "models.Student", related_name="calendar_feed", null=True, on_delete=fields.CASCADE
+    )
+    student_id: int | None
+
+    class Meta:
+        table = "calendar_feed"
+        constraints = (
+            CheckConstraint(
+                check="(mentor_id IS NULL) <> (student_id IS NULL)", name="calendar_feed_one_owner"
+            ),
         )
