@@ -37,11 +37,14 @@ def greedy_first_fit(mentors: Sequence[MentorIn], students: Sequence[StudentIn])
     seats = [m.capacity for m in mentors]
     placed = 0
     order = sorted(range(len(students)), key=lambda i: students[i].id)
-    by_mentor = sorted(range(len(mentors)), key=lambda j: mentors[j].id)
+    by_project: dict[int, list[int]] = {}
+    for j in sorted(range(len(mentors)), key=lambda j: mentors[j].id):
+        for p in mentors[j].projects:
+            by_project.setdefault(p, []).append(j)
     for i in order:
         st = students[i]
-        for j in by_mentor:
-            if seats[j] <= 0 or st.project not in mentors[j].projects:
+        for j in by_project.get(st.project, ()):
+            if seats[j] <= 0:
                 continue
             if mentors[j].id in st.forbidden_mentor_ids:
                 continue

@@ -20,18 +20,19 @@ is at least d_m long, so a run of length L holds at most floor(L / d_m) of them;
 every feasible assignment is a feasible flow, the maximum flow is at least the number of movable
 students placed, and ``len(fixed) + max_flow`` bounds the total placed. The seat costs only choose among
 maximum flows (mentors filled in proportion), used as a guide by the construction heuristic.
+
+The arcs are built as numpy arrays from the (class, mentor, day) counts of ``solver.classes``.
 """
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from solver.classes import StudentClass
-from solver.model import DAYS_PER_WEEK, STEPS_PER_DAY
+from solver.classes import ClassGraph, StudentClass
+from solver.model import DAYS_PER_WEEK, MAX_SESSION_STEPS, STEPS_PER_DAY
 from solver.prepare import Problem
 
 _DAY = (1 << STEPS_PER_DAY) - 1
@@ -57,71 +58,81 @@ def _runs(mask: int) -> list[int]:
     return lengths
 
 
-def flow_bound(problem: Problem, classes: list[StudentClass]) -> FlowBound:
-    # Typed arrays: millions of arcs at L, eight bytes each instead of a Python int each.
-    tails, heads, caps, costs = array("i"), array("i"), array("q"), array("q")
-
-    def arc(t: int, h: int, cap: int, cost: int = 0) -> None:
-        tails.append(t)
-        heads.append(h)
-        caps.append(cap)
-        costs.append(cost)
-
+def flow_bound(problem: Problem, classes: list[StudentClass], graph: ClassGraph) -> FlowBound:
+    n_classes, n_mentors = len(classes), len(problem.mentors)
     source, sink = 0, 1
-    next_node = 2 + len(classes)
-    mentor_node: dict[int, int] = {}
-    day_node: dict[tuple[int, int], int] = {}
-    shortest: dict[int, int] = {}
-    class_arcs, arc_class, arc_mentor = array("i"), array("i"), array("i")  # class -> (mentor, day)
-    for c, cls in enumerate(classes):
-        if not cls.mentors:
-            continue
-        arc(source, 2 + c, len(cls.members))
-        for m in cls.mentors:
-            common = cls.starts & problem.base_starts(m, cls.duration)
-            shortest[m] = min(shortest.get(m, cls.duration), cls.duration)
-            for t in range(DAYS_PER_WEEK):
-                k = ((common >> (t * STEPS_PER_DAY)) & _DAY).bit_count()
-                if k == 0:
-                    continue
-                node = day_node.get((m, t))
-                if node is None:
-                    node = day_node[(m, t)] = next_node
-                    next_node += 1
-                class_arcs.append(len(tails))
-                arc_class.append(c)
-                arc_mentor.append(m)
-                arc(2 + c, node, min(k, len(cls.members)))
-    for (m, t), node in day_node.items():
-        if m not in mentor_node:
-            mentor_node[m] = next_node
-            next_node += 1
+    first_day_node = 2 + n_classes
+    first_mentor_node = first_day_node + n_mentors * DAYS_PER_WEEK
+    sizes = np.asarray([len(c.members) for c in classes], dtype=np.int64)
+    durations = np.asarray([c.duration for c in classes], dtype=np.int64)
+
+    linked = np.flatnonzero(np.bincount(graph.arc_class, minlength=n_classes))
+    day_index = graph.arc_mentor.astype(np.int64) * DAYS_PER_WEEK + graph.arc_day
+    day_keys = np.flatnonzero(np.bincount(day_index, minlength=n_mentors * DAYS_PER_WEEK))
+    shortest = np.full(n_mentors, MAX_SESSION_STEPS + 1, dtype=np.int64)
+    np.minimum.at(shortest, graph.arc_mentor, durations[graph.arc_class])
+    day_caps = np.zeros(len(day_keys), dtype=np.int64)
+    for i, key in enumerate(day_keys.tolist()):
+        m, t = divmod(key, DAYS_PER_WEEK)
         free = ((problem.mentors[m].free & ~problem.base_used[m]) >> (t * STEPS_PER_DAY)) & _DAY
-        arc(node, mentor_node[m], sum(run // shortest[m] for run in _runs(free)))
-    for m, node in mentor_node.items():
+        day_caps[i] = sum(run // int(shortest[m]) for run in _runs(free))
+    mentors_used = np.flatnonzero(np.bincount(graph.arc_mentor, minlength=n_mentors))
+    seat_tails: list[int] = []
+    seat_costs: list[int] = []
+    for m in mentors_used.tolist():
         capacity = problem.mentors[m].capacity
         for seat in range(problem.base_count[m] + 1, capacity + 1):
-            arc(node, sink, 1, _SEAT_COST_SCALE * seat // capacity)
+            seat_tails.append(first_mentor_node + m)
+            seat_costs.append(_SEAT_COST_SCALE * seat // capacity)
 
+    n_class_arcs = len(graph.arc_class)
+    tails = np.concatenate(
+        [
+            np.full(len(linked), source, np.int64),
+            2 + graph.arc_class.astype(np.int64),
+            first_day_node + day_keys,
+            np.asarray(seat_tails, dtype=np.int64),
+        ]
+    )
+    heads = np.concatenate(
+        [
+            2 + linked.astype(np.int64),
+            first_day_node + day_index,
+            first_mentor_node + day_keys // DAYS_PER_WEEK,
+            np.full(len(seat_tails), sink, np.int64),
+        ]
+    )
+    caps = np.concatenate(
+        [
+            sizes[linked],
+            np.minimum(graph.arc_k.astype(np.int64), sizes[graph.arc_class]),
+            day_caps,
+            np.ones(len(seat_tails), np.int64),
+        ]
+    )
+    costs = np.concatenate(
+        [np.zeros(len(linked) + n_class_arcs + len(day_keys), np.int64), np.asarray(seat_costs, np.int64)]
+    )
     flow = 0
     guide: dict[tuple[int, int], int] = {}
-    if tails:
+    if len(tails):
         mcf = min_cost_flow.SimpleMinCostFlow()
-        mcf.add_arcs_with_capacity_and_unit_cost(
-            np.frombuffer(tails, dtype=np.int32),
-            np.frombuffer(heads, dtype=np.int32),
-            np.frombuffer(caps, dtype=np.int64),
-            np.frombuffer(costs, dtype=np.int64),
-        )
-        supply = sum(len(cls.members) for cls in classes)
+        mcf.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32), caps, costs)
+        supply = int(sizes[linked].sum())
         mcf.set_node_supply(source, supply)
         mcf.set_node_supply(sink, -supply)
         status = mcf.solve_max_flow_with_min_cost()
         if status != mcf.OPTIMAL:
             raise RuntimeError(f"flow bound: min cost flow failed with status {status}")
         flow = mcf.maximum_flow()
-        flows = mcf.flows(np.frombuffer(class_arcs, dtype=np.int32))
-        for i in np.flatnonzero(flows).tolist():
-            key = (arc_class[i], arc_mentor[i])
-            guide[key] = guide.get(key, 0) + int(flows[i])
+        first = len(linked)
+        flows = mcf.flows(np.arange(first, first + n_class_arcs, dtype=np.int32))
+        used = np.flatnonzero(flows)
+        for c, m, n in zip(
+            graph.arc_class[used].tolist(),
+            graph.arc_mentor[used].tolist(),
+            flows[used].tolist(),
+            strict=True,
+        ):
+            guide[(c, m)] = guide.get((c, m), 0) + n
     return FlowBound(len(problem.fixed) + flow, guide, len(tails))

@@ -38,6 +38,9 @@ def construct(problem: Problem, classes: list[StudentClass], guide: dict[tuple[i
             if state.has_room(m) and (state.open_starts(s, m) >> start) & 1:
                 state.assign(s, m, start)
     left = dict(guide)
+    planned: dict[int, list[int]] = {}
+    for c, m in sorted(guide):
+        planned.setdefault(c, []).append(m)
     order: list[tuple[int, int, int, int, int]] = []
     for c, cls in enumerate(classes):
         for s in cls.members:
@@ -47,8 +50,8 @@ def construct(problem: Problem, classes: list[StudentClass], guide: dict[tuple[i
     for _, _, _, s, c in order:
         cls = classes[c]
         placed = False
-        for m in cls.mentors:
-            if left.get((c, m), 0) > 0 and state.has_room(m):
+        for m in planned.get(c, ()):
+            if left[(c, m)] > 0 and state.has_room(m):
                 starts = state.open_starts(s, m)
                 if starts:
                     left[(c, m)] -= 1

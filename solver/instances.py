@@ -4,7 +4,9 @@ About 40 projects in 8 paths; mentors list 2 to 5 projects of their path (some a
 2 to 4 students (a full-time job) or 10 to 20 (freelancers), and give weekly windows drawn from
 templates (evenings, lunch, weekends, freelance daytime); some live in Montreal or Dakar, so their
 windows land shifted on the Paris week, and some windows are shifted by one hour as in the weeks when
-two zones' DST rules differ. Students have their own templates, session lengths of 30 to 60 minutes,
+two zones' DST rules differ. Students pick one of 48 weekly patterns (a form's common choices, some
+far more popular than others) in their own time zone, shifted onto the Paris week (and by one more hour
+for some students abroad, DST), with session lengths of 30 to 60 minutes,
 sometimes funding weekday limits and a forbidden mentor, and 10 to 20% already have a mentor and slot
 (a few pinned). Total capacity is scaled to 95-105% of the students, so not everyone fits.
 """
@@ -94,14 +96,44 @@ def _mentor(rng: random.Random, mid: int) -> MentorIn:
     )
 
 
+def _patterns() -> list[list[tuple[int, float, float]]]:
+    """The students' availability patterns, in their own local time: (weekday, start hour, end hour).
+
+    Students enter availability through a form with common choices, so most of them share one of a
+    modest set of weekly patterns; the same set serves every instance (``perturb`` draws from it too).
+    """
+    rng = random.Random(20_240_901)
+    out: list[list[tuple[int, float, float]]] = []
+    for _ in range(STUDENT_PATTERNS):
+        kinds = rng.sample(["daytime", "evenings", "lunch", "weekends"], rng.choice([1, 1, 2]))
+        windows = [w for kind in kinds for w in _template(rng, kind, 0)]
+        out.append(
+            [
+                (
+                    w.start_step // STEPS_PER_DAY,
+                    (w.start_step % STEPS_PER_DAY) / HOUR,
+                    (w.end_step - w.start_step) / HOUR,
+                )
+                for w in windows
+            ]
+        )
+    return out
+
+
+STUDENT_PATTERNS = 48
+_PATTERNS = _patterns()
+_PATTERN_WEIGHTS = [1 / (1 + i) ** 0.8 for i in range(STUDENT_PATTERNS)]
+
+
 def _student(rng: random.Random, sid: int, popularity: list[float]) -> StudentIn:
     project = rng.choices(range(PATHS * PROJECTS_PER_PATH), weights=popularity)[0]
     project = (project // PROJECTS_PER_PATH) * 10 + project % PROJECTS_PER_PATH
     level = (1, 2, 2, 3, 2)[project % 10]
     region = rng.choices(list(REGION_SHIFT), weights=[88, 6, 6])[0]
-    shift = REGION_SHIFT[region] + (HOUR if rng.random() < 0.1 else 0)
-    kinds = rng.sample(["daytime", "evenings", "lunch", "weekends"], rng.choice([1, 1, 2]))
-    windows = [w for kind in kinds for w in _template(rng, kind, shift)]
+    # Only students outside Europe see their windows shift on the Paris week when DST rules differ.
+    shift = REGION_SHIFT[region] + (HOUR if region != "Europe" and rng.random() < 0.3 else 0)
+    pattern = _PATTERNS[rng.choices(range(STUDENT_PATTERNS), weights=_PATTERN_WEIGHTS)[0]]
+    windows = [_window(day, start, start + length, shift) for day, start, length in pattern]
     allowed = frozenset(range(7))
     if rng.random() < 0.15:
         allowed = frozenset(rng.choice([(0, 1, 2), (1, 3), (0, 1, 2, 3, 4), (2, 3, 4)]))

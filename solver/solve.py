@@ -50,8 +50,9 @@ def solve(
     problem = prepare(list(mentors), list(students), opts)
     if problem.errors:
         return SolveResult((), (), (), 0, 0, "infeasible_input", tuple(problem.errors))
-    classes = build_classes(problem)
-    bound = flow_bound(problem, classes)
+    classes, graph = build_classes(problem)
+    bound = flow_bound(problem, classes, graph)
+    del graph  # millions of arcs at XL; only the bound needs them
     state = construct(problem, classes, bound.guide)
     build_s = time.monotonic() - t0
 
@@ -72,14 +73,28 @@ def solve(
     report("augment")
     chains = ChainSearch(state, classes, class_of)
 
+    planned = [0] * len(classes)
+    for (c, _), n in bound.guide.items():
+        planned[c] += n
+
     def run_chains() -> None:
+        """Plain chains until they stall, then chains that may repack a mentor's week."""
+        for repack in (False, True):
+            chains.dead.clear()
+            chains.dead_classes.clear()
+            chain_pass(repack)
+
+    def chain_pass(repack: bool) -> None:
+        """Chains for every unplaced student, those of classes placed below the flow's plan first."""
         progress = True
         while progress and state.placed < bound.upper_bound and time.monotonic() < deadline:
             progress = False
-            for u in unplaced():
+            placed_in = [sum(1 for s in cls.members if s in state.where) for cls in classes]
+            pool = sorted(unplaced(), key=lambda u: planned[class_of[u]] <= placed_in[class_of[u]])
+            for u in pool:
                 if time.monotonic() >= deadline or state.placed >= bound.upper_bound:
                     break
-                if u not in state.where and chains.try_place(u):
+                if u not in state.where and chains.try_place(u, 2_000 if repack else 20_000, repack):
                     progress = True
 
     run_chains()

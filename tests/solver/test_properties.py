@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from solver import SolveOptions, check, solve
+from solver import MentorIn, SolveOptions, StudentIn, check, solve
 from solver.baselines import naive_cpsat
 from tests.solver.strategies import instances
 
@@ -13,7 +13,7 @@ FAST = SolveOptions(time_limit_s=5, lns_rounds=30, num_workers=1)
 
 @given(instances())
 @settings(max_examples=300)
-def test_every_result_passes_the_checker(instance: tuple[list, list]) -> None:
+def test_every_result_passes_the_checker(instance: tuple[list[MentorIn], list[StudentIn]]) -> None:
     mentors, students = instance
     result = solve(mentors, students, FAST)
     assert check(mentors, students, result) == []
@@ -23,7 +23,9 @@ def test_every_result_passes_the_checker(instance: tuple[list, list]) -> None:
 
 @given(instances())
 @settings(max_examples=120)
-def test_bound_is_above_and_placed_below_the_exact_optimum(instance: tuple[list, list]) -> None:
+def test_bound_is_above_and_placed_below_the_exact_optimum(
+    instance: tuple[list[MentorIn], list[StudentIn]],
+) -> None:
     mentors, students = instance
     result = solve(mentors, students, FAST)
     if result.status == "infeasible_input":
@@ -37,7 +39,7 @@ def test_bound_is_above_and_placed_below_the_exact_optimum(instance: tuple[list,
 
 @given(instances())
 @settings(max_examples=60)
-def test_fixed_seed_gives_the_same_result(instance: tuple[list, list]) -> None:
+def test_fixed_seed_gives_the_same_result(instance: tuple[list[MentorIn], list[StudentIn]]) -> None:
     mentors, students = instance
     first = solve(mentors, students, FAST)
     second = solve(mentors, students, FAST)

@@ -27,9 +27,9 @@ def mentor(mid: int, capacity: int = 2, projects: frozenset[int] = frozenset({1}
 
 
 def student(sid: int, project: int = 1, **kw: object) -> StudentIn:
-    return StudentIn(
-        sid, project, 2, kw.pop("duration_steps", 4), kw.pop("availability", MONDAY_EVENING), **kw
-    )  # type: ignore[arg-type]
+    duration = kw.pop("duration_steps", 4)
+    availability = kw.pop("availability", MONDAY_EVENING)
+    return StudentIn(sid, project, 2, duration, availability, **kw)  # type: ignore[arg-type]
 
 
 def reasons(result_unplaced: object) -> dict[int, ReasonCode]:

@@ -1,0 +1,40 @@
+"""The vectorized compatibility counts agree with a plain count on the week masks."""
+
+from __future__ import annotations
+
+from solver import SolveOptions
+from solver.classes import build_classes
+from solver.instances import generate
+from solver.model import DAYS_PER_WEEK, STEPS_PER_DAY
+from solver.prepare import prepare
+
+
+def test_class_graph_counts_common_starts_per_day() -> None:
+    instance = generate(300, 40, seed=11)
+    problem = prepare(instance.mentors, instance.students, SolveOptions())
+    classes, graph = build_classes(problem)
+    got = {
+        (c, m, t): k
+        for c, m, t, k in zip(
+            graph.arc_class.tolist(),
+            graph.arc_mentor.tolist(),
+            graph.arc_day.tolist(),
+            graph.arc_k.tolist(),
+            strict=True,
+        )
+    }
+    expected: dict[tuple[int, int, int], int] = {}
+    day = (1 << STEPS_PER_DAY) - 1
+    for c, cls in enumerate(classes):
+        forbidden = problem.students[cls.members[0]].forbidden
+        for m in problem.by_project.get(cls.project, ()):
+            if m in forbidden or problem.base_count[m] >= problem.mentors[m].capacity:
+                continue
+            common = cls.starts & problem.base_starts(m, cls.duration)
+            for t in range(DAYS_PER_WEEK):
+                k = ((common >> (t * STEPS_PER_DAY)) & day).bit_count()
+                if k:
+                    expected[(c, m, t)] = k
+        assert cls.mentors == sorted({m for (cc, m, _) in expected if cc == c})
+    assert got == expected
+    assert len(classes) < len(problem.movable)  # identical students do merge
