@@ -15,7 +15,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from tortoise import Tortoise
 
-from api import services
+from api import feeds, services
 from api.settings import Settings
 from schema import schema
 from schema.context import Context
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             WebSocketRoute("/graphql", graphql),
             Route("/health/live", live),
             Route("/health/ready", ready),
+            *feeds.routes,
         ],
         lifespan=lifespan,
     )

@@ -11,6 +11,9 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     NONEXISTENT_LOCAL_TIME = "NONEXISTENT_LOCAL_TIME"
     AMBIGUOUS_LOCAL_TIME = "AMBIGUOUS_LOCAL_TIME"
+    SLOT_TAKEN = "SLOT_TAKEN"
+    WEEK_TAKEN = "WEEK_TAKEN"
+    STATUS_REQUIRED = "STATUS_REQUIRED"
 
 
 class DomainError(Exception):
@@ -53,3 +56,21 @@ class Conflict(DomainError):
     """The request is valid but clashes with stored data (a duplicate, a concurrent change)."""
 
     code = ErrorCode.CONFLICT
+
+
+class SlotTaken(Conflict):
+    """The mentor or the student already has an active session overlapping the requested time."""
+
+    code = ErrorCode.SLOT_TAKEN
+
+
+class WeekTaken(Conflict):
+    """The student already has a regular session that Paris ISO week (R13); a catch-up must say so (R5)."""
+
+    code = ErrorCode.WEEK_TAKEN
+
+
+class StatusRequired(ValidationFailed):
+    """A session cannot be ended before it has a status (R16)."""
+
+    code = ErrorCode.STATUS_REQUIRED

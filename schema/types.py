@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import strawberry
 
@@ -24,6 +25,9 @@ StudentStatus = strawberry.enum(enums.StudentStatus, name="StudentStatus")
 SessionKind = strawberry.enum(enums.SessionKind, name="SessionKind")
 SessionStatus = strawberry.enum(enums.SessionStatus, name="SessionStatus")
 MentorshipEndReason = strawberry.enum(enums.MentorshipEndReason, name="MentorshipEndReason")
+
+
+CENTS = Decimal("0.01")
 
 
 def hhmm(minute: int) -> str:
@@ -142,7 +146,16 @@ class Session:
     duration_minutes: int
     status: SessionStatus  # type: ignore[valid-type]
     notes: str = strawberry.field(description="Notes shared with the student (R16).")
+    catch_up: bool = strawberry.field(description="A catch-up session after a mentor's absence (R5).")
+    catch_up_reason: str
+    sequence: int = strawberry.field(description="iCalendar SEQUENCE: grows with every change.")
+    ended_at: datetime | None = strawberry.field(description="When the session was ended (billable, R17).")
+    billed_level: int | None = strawberry.field(description="Project level frozen at the end (R17).")
+    billed_amount: Decimal | None = strawberry.field(description="EUR owed to the mentor, frozen at the end.")
     mentorship_id: strawberry.Private[int]
+    mentor_id: int
+    student_id: int
+    private_comment_text: strawberry.Private[str]
 
     @staticmethod
     def of(row: models.Session) -> Session:
@@ -153,8 +166,29 @@ class Session:
             duration_minutes=row.duration_minutes,
             status=row.status,
             notes=row.notes,
+            catch_up=row.catch_up,
+            catch_up_reason=row.catch_up_reason,
+            sequence=row.sequence,
+            ended_at=row.ended_at,
+            billed_level=row.billed_level,
+            billed_amount=None if row.billed_amount is None else Decimal(row.billed_amount).quantize(CENTS),
             mentorship_id=row.mentorship_id,
+            mentor_id=row.mentor_id,
+            student_id=row.student_id,
+            private_comment_text=row.private_comment,
         )
+
+    @strawberry.field(
+        description="Mentors and staff only, never the student (R16); its own resolver so "
+        "that the access layer can guard it."
+    )
+    def private_comment(self) -> str | None:
+        return self.private_comment_text
+
+    @strawberry.field(description="R18 notes of a discovery session (shared with the student).")
+    async def discovery_note(self) -> DiscoveryNote | None:
+        row = await models.DiscoveryNote.get_or_none(session_id=self.id)
+        return DiscoveryNote.of(row) if row else None
 
     @strawberry.field(description="Start in Paris wall-clock time, ISO 8601 with its offset.")
     def starts_at_paris(self) -> str:
@@ -163,6 +197,29 @@ class Session:
     @strawberry.field
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+@strawberry.type(description="What the mentor learned in the discovery session (R18).")
+class DiscoveryNote:
+    background: str = strawberry.field(description="What the student did before.")
+    motivation: str = strawberry.field(description="Why they enrolled.")
+    goals: str
+    level: str
+    weekly_hours: int | None = strawberry.field(description="Weekly time available, in hours.")
+    remarks: str
+    next_week_objectives: str
+
+    @staticmethod
+    def of(row: models.DiscoveryNote) -> DiscoveryNote:
+        return DiscoveryNote(
+            background=row.background,
+            motivation=row.motivation,
+            goals=row.goals,
+            level=row.level,
+            weekly_hours=row.weekly_hours,
+            remarks=row.remarks,
+            next_week_objectives=row.next_week_objectives,
+        )
 
 
 @strawberry.type

@@ -9,9 +9,10 @@ from tortoise.transactions import in_transaction
 
 from domain.enums import MentorStatus, SessionKind
 from domain.errors import Conflict, ValidationFailed
-from domain.models import Mentor, Mentorship, Session, Student
+from domain.models import Mentor, Mentorship, Student
 from domain.paris_time import PARIS, local_to_utc
 from domain.services._common import lock_or_not_found, unique_as_conflict
+from domain.services.sessions import insert_session
 
 DISCOVERY_MINUTES = 30  # R14
 
@@ -59,11 +60,9 @@ async def create_mentorship(data: MentorshipInput) -> Mentorship:
                 slot_minutes=min(slot_minutes, 24 * 60 - (local.hour * 60 + local.minute)),
                 started_on=local.date(),
             )
-        await Session.create(
-            mentorship_id=mentorship.id,
-            kind=SessionKind.DISCOVERY,
-            starts_at=starts_at,
-            duration_minutes=DISCOVERY_MINUTES,
+        # Through the sessions service: the discovery session obeys the no-overlap rule like any other.
+        await insert_session(
+            mentorship, kind=SessionKind.DISCOVERY, starts_at=starts_at, minutes=DISCOVERY_MINUTES
         )
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])

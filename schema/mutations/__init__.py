@@ -3,14 +3,24 @@
 from strawberry.tools import merge_types
 
 from schema.mutations.availability import AvailabilityMutations
+from schema.mutations.calendar import CalendarMutations
 from schema.mutations.mentors import MentorMutations
 from schema.mutations.mentorships import MentorshipMutations
 from schema.mutations.paths import PathMutations
+from schema.mutations.sessions import SessionMutations
 from schema.mutations.students import StudentMutations
 
 Mutation = merge_types(
     "Mutation",
-    (PathMutations, MentorMutations, StudentMutations, AvailabilityMutations, MentorshipMutations),
+    (
+        PathMutations,
+        MentorMutations,
+        StudentMutations,
+        AvailabilityMutations,
+        MentorshipMutations,
+        SessionMutations,
+        CalendarMutations,
+    ),
 )
 
 __all__ = ["Mutation"]
