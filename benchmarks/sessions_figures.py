@@ -184,7 +184,7 @@ async def run_backend(backend: str, url: str) -> None:
                         "/graphql",
                         json={
                             "query": BOOK,
-                            "variables": {"input": {"mentorshipId": b.id, "startsAt": "2027-01-05T19:30"}},
+                            "variables": {"input": {"mentorshipId": b.id, "startsAt": "2036-01-08T19:30"}},
                         },
                     )
                 ).json()

@@ -63,18 +63,19 @@ async def test_feeds_by_secret_url_with_stable_uid_and_growing_sequence(
         assert "never in a feed" not in str(found[uid]["text"])
 
     moved = await gql(
-        """mutation($id: Int!) { rescheduleSession(input: {id: $id, startsAt: "2026-11-24T18:00"}) {
+        """mutation($id: Int!) { rescheduleSession(input: {id: $id, startsAt: "2036-11-25T18:00"}) {
              __typename ... on SessionPayload { session { sequence } } } }""",
         {"id": discovery.id},
     )
     assert moved["rescheduleSession"]["session"]["sequence"] == 1
+    # Far ahead, so that the cancellation is always more than 24 h before, whatever today is.
     cancelled = await gql(
         "mutation($id: Int!) { cancelSession(id: $id) { __typename } }", {"id": discovery.id}
     )
     assert cancelled["cancelSession"]["__typename"] == "SessionPayload"
     found = await events(client, student_feed["url"])
     assert found[uid]["sequence"] == 2 and found[uid]["status"] == "CANCELLED"  # same UID, newer SEQUENCE
-    assert found[uid]["start"] == datetime.fromisoformat("2026-11-24T18:00+01:00")
+    assert found[uid]["start"] == datetime.fromisoformat("2036-11-25T18:00+01:00")
 
     rotated = (await gql(ROTATE, {"input": {"owner": "STUDENT", "ownerId": student.id}}))[
         "rotateCalendarFeed"
