@@ -8,10 +8,6 @@ student and gains one, and every step's test stays exact when the chain is appli
 slot-aware analogue of the augmenting paths that make the flow relaxation optimal, and it is what the
 one-step ejections of ``solver.augment`` generalize.
 
-A second, costlier kind of link repacks a mentor's week: ``x`` enters ``m`` at a start where one or
-two students sit; all but at most one of them move to other free starts at ``m``, and the one left (if
-any) continues the chain. It finds the room that sessions of different lengths leave unusable.
-
 Students that a failed search reached are remembered as *dead* until the placement changes: another
 search from the same state would meet the same tree (a heuristic reuse, as in the Hungarian method).
 """
@@ -22,12 +18,10 @@ from collections import deque
 
 from solver.classes import StudentClass
 from solver.greedy import pick_start
-from solver.grid import bits, lowest_bit, session_mask, start_mask
+from solver.grid import session_mask, start_mask
 from solver.state import State
 
 MAX_DEPTH = 12
-
-Op = tuple[int, tuple[tuple[int, int], ...]]  # (start of the one entering, moves inside the mentor)
 
 
 class ChainSearch:
@@ -47,54 +41,14 @@ class ChainSearch:
         used = state.used[m] & ~session_mask(v_start, problem.students[v].duration)
         return st.starts & start_mask(problem.mentors[m].free & ~used, st.duration)
 
-    def _repack(self, x: int, m: int) -> list[tuple[int, Op]]:
-        """Links where ``x`` enters ``m`` by moving one or two students inside ``m``'s week.
-
-        Returns (student who leaves ``m``, or -1 when nobody has to, operation) pairs.
-        """
-        state = self.state
-        problem = state.problem
-        students = problem.students
-        dx = students[x].duration
-        here = [(w, *state.where[w]) for w in state.at_mentor[m]]
-        sessions = {w: session_mask(start, students[w].duration) for w, _, start in here}
-        base_free = problem.mentors[m].free & ~problem.base_used[m]
-        seen: set[tuple[int, ...]] = set()
-        links: list[tuple[int, Op]] = []
-        for start in bits(students[x].starts & problem.base_starts(m, dx)):
-            mine = session_mask(start, dx)
-            clash = tuple(sorted(w for w in sessions if sessions[w] & mine))
-            if not clash or len(clash) > 2 or clash in seen:
-                continue
-            seen.add(clash)
-            rest = state.used[m] & ~sum(sessions[w] for w in clash) | mine
-            for leaving in (-1, *clash):
-                if leaving == -1 and not state.has_room(m):
-                    continue
-                used, moves, ok = rest, [], True
-                for w in clash:
-                    if w == leaving:
-                        continue
-                    dw = students[w].duration
-                    open_w = students[w].starts & start_mask(base_free & ~used, dw)
-                    if not open_w:
-                        ok = False
-                        break
-                    at = lowest_bit(open_w)
-                    used |= session_mask(at, dw)
-                    moves.append((w, at))
-                if ok and (moves or leaving != -1):
-                    links.append((leaving, (start, tuple(moves))))
-        return links
-
-    def try_place(self, u: int, max_nodes: int = 20_000, repack: bool = False) -> bool:
+    def try_place(self, u: int, max_nodes: int = 20_000) -> bool:
         """Place unplaced student ``u`` through a chain; True when it did (the state then changed)."""
         state = self.state
         if self.class_of[u] in self.dead_classes:
             return False
         students = state.problem.students
         # parent[x] = (previous student, mentor where the previous one takes x's place)
-        parent: dict[int, tuple[int, int, Op | None] | None] = {u: None}
+        parent: dict[int, tuple[int, int] | None] = {u: None}
         path_mentors: dict[int, frozenset[int]] = {u: frozenset()}
         depth: dict[int, int] = {u: 0}
         queue = deque([u])
@@ -107,7 +61,7 @@ class ChainSearch:
                 if m in used_here or not state.has_room(m):
                     continue
                 if state.open_starts(x, m):
-                    self._apply(parent, x, m, None)
+                    self._apply(parent, x, m)
                     self.dead.clear()
                     self.dead_classes.clear()
                     return True
@@ -122,21 +76,7 @@ class ChainSearch:
                         continue
                     nodes += 1
                     if self._starts_without(x, m, v):
-                        parent[v] = (x, m, None)
-                        path_mentors[v] = used_here | {m}
-                        depth[v] = depth[x] + 1
-                        queue.append(v)
-                if repack:
-                    for v, op in self._repack(x, m):
-                        nodes += 1
-                        if v == -1:
-                            self._apply(parent, x, m, op)
-                            self.dead.clear()
-                            self.dead_classes.clear()
-                            return True
-                        if v in parent or v in self.dead:
-                            continue
-                        parent[v] = (x, m, op)
+                        parent[v] = (x, m)
                         path_mentors[v] = used_here | {m}
                         depth[v] = depth[x] + 1
                         queue.append(v)
@@ -147,28 +87,19 @@ class ChainSearch:
         self.dead_classes.add(self.class_of[u])
         return False
 
-    def _apply(
-        self, parent: dict[int, tuple[int, int, Op | None] | None], last: int, last_mentor: int, op: Op | None
-    ) -> None:
+    def _apply(self, parent: dict[int, tuple[int, int] | None], last: int, last_mentor: int) -> None:
         state = self.state
-        chain: list[tuple[int, int, Op | None]] = [(last, last_mentor, op)]  # (student, mentor, how)
+        chain: list[tuple[int, int]] = [(last, last_mentor)]  # (student, mentor they move to)
         x = last
         link = parent[x]
         while link is not None:
-            prev, m, how = link
-            chain.append((prev, m, how))
+            prev, m = link
+            chain.append((prev, m))
             x = prev
             link = parent[x]
-        for s, _, how in chain:
+        for s, _ in chain:
             if s in state.where:
                 state.unassign(s)
-            if how is not None:
-                for w, _ in how[1]:
-                    state.unassign(w)
-        for s, m, how in chain:
-            if how is None:
-                state.assign(s, m, pick_start(state, s, m, state.open_starts(s, m)))
-            else:
-                state.assign(s, m, how[0])
-                for w, at in how[1]:
-                    state.assign(w, m, at)
+        for s, m in chain:
+            starts = state.open_starts(s, m)
+            state.assign(s, m, pick_start(state, s, m, starts))

@@ -78,13 +78,6 @@ def solve(
         planned[c] += n
 
     def run_chains() -> None:
-        """Plain chains until they stall, then chains that may repack a mentor's week."""
-        for repack in (False, True):
-            chains.dead.clear()
-            chains.dead_classes.clear()
-            chain_pass(repack)
-
-    def chain_pass(repack: bool) -> None:
         """Chains for every unplaced student, those of classes placed below the flow's plan first."""
         progress = True
         while progress and state.placed < bound.upper_bound and time.monotonic() < deadline:
@@ -94,7 +87,7 @@ def solve(
             for u in pool:
                 if time.monotonic() >= deadline or state.placed >= bound.upper_bound:
                     break
-                if u not in state.where and chains.try_place(u, 2_000 if repack else 20_000, repack):
+                if u not in state.where and chains.try_place(u):
                     progress = True
 
     run_chains()
