@@ -1,11 +1,12 @@
 """The public entry point: ``solve(mentors, students, options) -> SolveResult``.
 
 Pipeline: validate and index the input (``prepare``), group identical students (``classes``), compute
-the flow upper bound and its plan (``bound``), build a first placement (``greedy``), repair it with
-one-step ejection chains (``augment``), improve it by large-neighbourhood search (``lns``) until the
-bound is reached, the seeds run out, the round budget or the time limit is spent, or the caller
-cancels; then explain every unplaced student (``reasons``) and
-list every student whose pair or slot changed.
+the flow upper bound and its plan (``bound``), build a first placement (``greedy``: the better of the
+flow-guided construction and first fit), repair it with one-step ejections (``augment``) and then
+augmenting ejection chains of any length (``chains``), improve it by large-neighbourhood search
+(``lns``) until the bound is reached, the seeds run out, the round budget or the time limit is spent,
+or the caller cancels; then explain every unplaced student (``reasons``) and list every student whose
+pair or slot changed.
 
 ``status`` is ``optimal`` when the number placed equals the bound (the placement count is proven
 optimal; lower objectives are best effort), ``feasible`` otherwise, ``time_limit`` or ``cancelled`` when
