@@ -23,6 +23,7 @@ from solver.augment import augment
 from solver.bound import flow_bound
 from solver.chains import ChainSearch
 from solver.classes import build_classes
+from solver.exact import exact_bound
 from solver.greedy import construct
 from solver.lns import neighbourhood, resolve
 from solver.model import (
@@ -56,15 +57,19 @@ def solve(
     del graph  # millions of arcs at XL; only the bound needs them
     state = construct(problem, classes, bound.guide)
     build_s = time.monotonic() - t0
+    upper_bound = bound.upper_bound
 
     def report(phase: str) -> None:
         if opts.progress is not None:
-            opts.progress(Progress(time.monotonic() - t0, state.placed, bound.upper_bound, phase))
+            opts.progress(Progress(time.monotonic() - t0, state.placed, upper_bound, phase))
 
     report("construct")
     greedy_placed = state.placed
     class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
     rng = random.Random(opts.seed)
+
+    def cancelled() -> bool:
+        return opts.cancel is not None and opts.cancel.is_set()
 
     def unplaced() -> list[int]:
         return sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
@@ -81,12 +86,12 @@ def solve(
     def run_chains() -> None:
         """Chains for every unplaced student, those of classes placed below the flow's plan first."""
         progress = True
-        while progress and state.placed < bound.upper_bound and time.monotonic() < deadline:
+        while progress and state.placed < upper_bound and time.monotonic() < deadline:
             progress = False
             placed_in = [sum(1 for s in cls.members if s in state.where) for cls in classes]
             pool = sorted(unplaced(), key=lambda u: planned[class_of[u]] <= placed_in[class_of[u]])
             for u in pool:
-                if time.monotonic() >= deadline or state.placed >= bound.upper_bound:
+                if time.monotonic() >= deadline or state.placed >= upper_bound or cancelled():
                     break
                 if u not in state.where and chains.try_place(u):
                     progress = True
@@ -94,11 +99,17 @@ def solve(
     run_chains()
     chain_placed = state.placed
     report("chains")
+    remaining = deadline - time.monotonic()
+    if state.placed < upper_bound and remaining > 0:
+        exact = exact_bound(problem, classes, remaining / 4, opts.num_workers, opts.seed)
+        if exact is not None:
+            upper_bound = min(upper_bound, exact)
+            report("exact_bound")
     pool = unplaced()
     rounds = improvements = 0
     status: Status = "feasible"
-    while state.placed < bound.upper_bound and pool:
-        if opts.cancel is not None and opts.cancel.is_set():
+    while state.placed < upper_bound and pool:
+        if cancelled():
             status = "cancelled"
             break
         if time.monotonic() >= deadline:
@@ -119,7 +130,7 @@ def solve(
                 run_chains()
                 pool = unplaced()
             report("lns")
-    if status == "feasible" and state.placed == bound.upper_bound:
+    if status == "feasible" and state.placed == upper_bound:
         status = "optimal"
     report("done")
     stats = {
@@ -133,7 +144,8 @@ def solve(
         "lns_improvements": float(improvements),
         "fixed": float(len(problem.fixed)),
     }
-    return _result(problem, state, bound.upper_bound, status, stats)
+    stats["flow_bound"] = float(bound.upper_bound)
+    return _result(problem, state, upper_bound, status, stats)
 
 
 def _result(

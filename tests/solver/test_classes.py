@@ -1,8 +1,9 @@
-"""The vectorized compatibility counts agree with a plain count on the week masks."""
+"""Class graph counts against a plain count; the exact bound where the flow bound is loose."""
 
 from __future__ import annotations
 
-from solver import SolveOptions
+from solver import SolveOptions, solve
+from solver.baselines import naive_cpsat
 from solver.classes import build_classes
 from solver.instances import generate
 from solver.model import DAYS_PER_WEEK, STEPS_PER_DAY
@@ -38,3 +39,13 @@ def test_class_graph_counts_common_starts_per_day() -> None:
         assert cls.mentors == sorted({m for (cc, m, _) in expected if cc == c})
     assert got == expected
     assert len(classes) < len(problem.movable)  # identical students do merge
+
+
+def test_exact_bound_closes_the_flow_relaxation_on_a_small_instance() -> None:
+    instance = generate(200, 30, seed=1)  # the S benchmark: flow bound 141, optimum 140
+    result = solve(instance.mentors, instance.students, SolveOptions(time_limit_s=20, seed=1))
+    exact = naive_cpsat(instance.mentors, instance.students, time_limit_s=20)
+    assert exact.status == "optimal"
+    assert result.stats["flow_bound"] > exact.placed
+    assert result.upper_bound == result.placed == exact.placed
+    assert result.status == "optimal"
