@@ -45,7 +45,7 @@ def test_exact_bound_closes_the_flow_relaxation_on_a_small_instance() -> None:
     instance = generate(200, 30, seed=1)  # the S benchmark: flow bound 141, optimum 140
     result = solve(instance.mentors, instance.students, SolveOptions(time_limit_s=20, seed=1))
     exact = naive_cpsat(instance.mentors, instance.students, time_limit_s=20)
-    assert exact.status == "optimal"
+    assert exact.status == "optimal" and exact.placed is not None
     assert result.stats["flow_bound"] > exact.placed
     assert result.upper_bound == result.placed == exact.placed
     assert result.status == "optimal"
