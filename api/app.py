@@ -17,6 +17,7 @@ from tortoise import Tortoise
 
 from api import feeds, services
 from api.settings import Settings
+from jobs import lifecycle as jobs_lifecycle
 from schema import schema
 from schema.context import Context
 
@@ -70,9 +71,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                 raise services.ServiceUnavailable(
                     f"the database lacks migrations {', '.join(pending)}: run `mentormatch migrate`"
                 )
+            await jobs_lifecycle.start(settings)  # embedded setup: resume runs a previous process left
         try:
             yield {}
         finally:
+            await jobs_lifecycle.stop()
             if manage_database:
                 await services.disconnect()
 

@@ -14,6 +14,8 @@ class ErrorCode(StrEnum):
     SLOT_TAKEN = "SLOT_TAKEN"
     WEEK_TAKEN = "WEEK_TAKEN"
     STATUS_REQUIRED = "STATUS_REQUIRED"
+    ALREADY_RUNNING = "ALREADY_RUNNING"
+    RUN_STALE = "RUN_STALE"
 
 
 class DomainError(Exception):

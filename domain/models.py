@@ -195,10 +195,37 @@ class MatchingRun(TimestampedModel):
     published_at = fields.DatetimeField(null=True)
     result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     error = fields.TextField(default="")
+    # Issue 4 (jobs/): the versions of every mentor and student the solver saw, checked before the proposal
+    # is stored; a cancel flag the worker polls; the attempt number (a fencing token against a second
+    # worker); the latest progress and the worker's heartbeat (the reconciler's evidence of a dead worker).
+    # One active run per scope: partial unique index "matching_run_one_active_per_scope" (migration 0003).
+    snapshot: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    cancel_requested = fields.BooleanField(default=False)
+    attempts = fields.IntField(default=0)
+    progress: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    heartbeat_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "matching_run"
         indexes = (("status", "scope_key"),)
+
+
+class Event(Model):
+    """An announcement written in the same transaction as the change it announces (issue 4).
+
+    ``topic`` names the audience (``run:<uuid>``, ``mentor:<id>``, ``student:<id>``). Ids grow in commit
+    order (writers take a transaction lock before inserting), so "every event after id N" has no gaps.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    topic = fields.CharField(max_length=80)
+    kind = fields.CharField(max_length=40)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "event"
+        indexes = (("topic", "id"),)
 
 
 class Mentorship(TimestampedModel):

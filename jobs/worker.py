@@ -1,16 +1,30 @@
-"""arq worker settings: ``mentormatch worker`` (or ``arq jobs.worker.WorkerSettings``)."""
+"""arq worker settings: ``mentormatch worker`` (or ``arq jobs.worker.WorkerSettings``).
+
+Jobs: ``run_matching`` (a matching run, ``jobs.tasks``), ``ping`` (health), and the reconciler as a cron
+job every 30 seconds and once at start (``jobs.reconciler``). ``MENTORMATCH_JOB_TIMEOUT_S`` bounds one job
+(default 15 minutes); ``MENTORMATCH_QUEUE`` names the arq queue (default arq's).
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import Any, ClassVar
 
+from arq import cron
 from arq.connections import RedisSettings
+from arq.constants import default_queue_name
 
 from api import services
 from api.settings import Settings
+from jobs import tasks
+from jobs.queue import ArqQueue
+from jobs.reconciler import reconcile
 
 
 async def startup(ctx: dict[str, Any]) -> None:
+    if not logging.getLogger().handlers:  # `mentormatch worker`: arq's job lines and ours on stderr
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     await services.connect_database(settings)
     ctx["settings"] = settings
@@ -25,15 +39,41 @@ async def ping(_ctx: dict[str, Any]) -> str:
     return "pong"
 
 
+async def run_matching(ctx: dict[str, Any], run_id: str) -> str:
+    """A matching run (``jobs.tasks.run_matching``)."""
+    return await tasks.run_matching(ctx, run_id)
+
+
+async def reconcile_runs(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron: recover runs stuck in queued or running (``jobs.reconciler``)."""
+    queue = ArqQueue.from_pool(ctx["redis"], queue_name=QUEUE_NAME)
+    report = await reconcile(queue, heartbeat_timeout_s=HEARTBEAT_TIMEOUT_S)
+    return {
+        "requeued": len(report.requeued),
+        "released": len(report.released),
+        "failed": len(report.failed),
+    }
+
+
 def _redis_settings() -> RedisSettings:
     settings = Settings.from_env()
     return RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379/0")
 
 
+QUEUE_NAME = os.environ.get("MENTORMATCH_QUEUE") or default_queue_name
+JOB_TIMEOUT_S = int(os.environ.get("MENTORMATCH_JOB_TIMEOUT_S", str(15 * 60)))
+HEARTBEAT_TIMEOUT_S = float(os.environ.get("MENTORMATCH_HEARTBEAT_TIMEOUT_S", "30"))
+
+
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [ping]
+    functions: ClassVar[list[Any]] = [ping, run_matching]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(reconcile_runs, second={0, 30}, run_at_startup=True, timeout=60, max_tries=1)
+    ]
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = _redis_settings()
-    job_timeout = 15 * 60
-    max_tries = 3
+    queue_name = QUEUE_NAME
+    job_timeout = JOB_TIMEOUT_S
+    max_tries = tasks.MAX_TRIES
+    poll_delay = 0.2

@@ -7,6 +7,7 @@ from schema.mutations.calendar import CalendarMutations
 from schema.mutations.mentors import MentorMutations
 from schema.mutations.mentorships import MentorshipMutations
 from schema.mutations.paths import PathMutations
+from schema.mutations.runs import RunMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.students import StudentMutations
 
@@ -18,6 +19,7 @@ Mutation = merge_types(
         StudentMutations,
         AvailabilityMutations,
         MentorshipMutations,
+        RunMutations,
         SessionMutations,
         CalendarMutations,
     ),

@@ -1,0 +1,499 @@
+"""Matching runs (issue 4): start, cancel, the worker's state transitions, review and publish.
+
+Every transition is one transaction that also writes the event announcing it (``domain.services.events``).
+The worker's writes carry the attempt number it was given by :func:`claim` (a fencing token): a worker
+that lost its claim (it was presumed dead and another took over) can no longer write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from domain.enums import MentorshipEndReason, MentorStatus, RunStatus
+from domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from domain.models import MatchingRun, Mentor, Mentorship, Path, Student
+from domain.paris_time import PARIS, week_monday
+from domain.services import events
+
+ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+TERMINAL = (
+    RunStatus.SUCCEEDED,
+    RunStatus.FAILED,
+    RunStatus.CANCELLED,
+    RunStatus.STALE,
+    RunStatus.PUBLISHED,
+)
+# A run whose worker died this many times is failed rather than handed to yet another worker.
+MAX_ATTEMPTS = 3
+MAX_TIME_LIMIT_S = 600.0
+WEIGHT_NAMES = ("placed", "kept", "fill", "language", "region", "level_cost")
+
+
+class AlreadyRunning(Conflict):
+    """Another run of the same scope is queued or running."""
+
+    code = ErrorCode.ALREADY_RUNNING
+
+    def __init__(self, run_id: UUID | None, scope_key: str) -> None:
+        super().__init__(f"a run of scope {scope_key} is already queued or running", field="scope")
+        self.run_id = run_id
+
+
+class RunStale(Conflict):
+    code = ErrorCode.RUN_STALE
+
+
+@dataclass(frozen=True, slots=True)
+class RunScope:
+    """All waiting students, the waiting students of one path, or a list of students (any, paired or not)."""
+
+    path_id: int | None = None
+    student_ids: Sequence[int] | None = None
+
+    @property
+    def key(self) -> str:
+        if self.student_ids is not None:
+            ids = ",".join(str(i) for i in sorted(set(self.student_ids)))
+            return "students:" + hashlib.sha1(ids.encode()).hexdigest()[:16]
+        if self.path_id is not None:
+            return f"path:{self.path_id}"
+        return "all"
+
+    def as_json(self) -> dict[str, Any]:
+        if self.student_ids is not None:
+            return {"kind": "students", "studentIds": sorted(set(self.student_ids))}
+        if self.path_id is not None:
+            return {"kind": "path", "pathId": self.path_id}
+        return {"kind": "all"}
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    time_limit_s: float = 30.0
+    week: date | None = None  # the Paris week the slots are planned for; default: next week
+    seed: int = 0
+    weights: dict[str, int] = field(default_factory=dict)
+
+
+def _next_monday(today: date) -> date:
+    return week_monday(today) + timedelta(days=7)
+
+
+async def _check_scope(scope: RunScope) -> None:
+    if scope.path_id is not None and scope.student_ids is not None:
+        raise ValidationFailed("give a path or a list of students, not both", field="scope")
+    if scope.path_id is not None and not await Path.exists(id=scope.path_id):
+        raise NotFound("Path", scope.path_id, field="scope.pathId")
+    if scope.student_ids is not None:
+        wanted = list(dict.fromkeys(scope.student_ids))
+        if not wanted:
+            raise ValidationFailed("the list of students is empty", field="scope.studentIds")
+        found = {s.id for s in await Student.filter(id__in=wanted).only("id")}
+        for i, sid in enumerate(wanted):
+            if sid not in found:
+                raise NotFound("Student", sid, field=f"scope.studentIds.{i}")
+
+
+def _check_options(options: RunOptions) -> dict[str, Any]:
+    if not 1.0 <= options.time_limit_s <= MAX_TIME_LIMIT_S:
+        raise ValidationFailed(f"must be between 1 and {MAX_TIME_LIMIT_S:.0f} seconds", field="timeLimitS")
+    for name, value in options.weights.items():
+        if name not in WEIGHT_NAMES:
+            raise ValidationFailed(f"unknown weight {name!r}", field=f"weights.{name}")
+        if not 0 <= value <= 10_000_000:
+            raise ValidationFailed("must be between 0 and 10000000", field=f"weights.{name}")
+    week = options.week or _next_monday(datetime.now(PARIS).date())
+    if week.weekday() != 0:
+        raise ValidationFailed("the week is given by its Monday", field="week")
+    return {
+        "timeLimitS": options.time_limit_s,
+        "week": week.isoformat(),
+        "seed": options.seed,
+        "weights": dict(options.weights),
+    }
+
+
+async def _active_run_id(scope_key: str) -> UUID | None:
+    row = await MatchingRun.filter(scope_key=scope_key, status__in=ACTIVE).first()
+    return row.id if row else None
+
+
+def _status_payload(run: MatchingRun, **extra: Any) -> dict[str, Any]:
+    return {"runId": str(run.id), "status": run.status.value, **(run.progress or {}), **extra}
+
+
+async def start_run(scope: RunScope, options: RunOptions, *, requested_by: str = "") -> MatchingRun:
+    """Store a queued run. The caller enqueues its job after this returns (after the commit).
+
+    One active run per scope: a second start gets ``AlreadyRunning``; the partial unique index
+    ``matching_run_one_active_per_scope`` makes concurrent starts lose in the database too.
+    """
+    await _check_scope(scope)
+    stored_options = _check_options(options)
+    key = scope.key
+    existing = await _active_run_id(key)
+    if existing is not None:
+        raise AlreadyRunning(existing, key)
+    try:
+        async with in_transaction():
+            run = await MatchingRun.create(
+                scope_key=key, scope=scope.as_json(), options=stored_options, requested_by=requested_by
+            )
+            await events.record(events.run_topic(run.id), "status", _status_payload(run))
+    except IntegrityError as exc:
+        raise AlreadyRunning(await _active_run_id(key), key) from exc
+    return run
+
+
+async def get_run(run_id: UUID, *, field: str = "runId") -> MatchingRun:
+    run = await MatchingRun.get_or_none(id=run_id)
+    if run is None:
+        raise NotFound("MatchingRun", run_id, field=field)
+    return run
+
+
+async def _lock(run_id: UUID, *, field: str = "runId") -> MatchingRun:
+    run = await MatchingRun.select_for_update().get_or_none(id=run_id)
+    if run is None:
+        raise NotFound("MatchingRun", run_id, field=field)
+    return run
+
+
+async def _set_status(run: MatchingRun, status: RunStatus, *, error: str = "", **extra: Any) -> None:
+    now = datetime.now(UTC)
+    run.status = status
+    run.error = error
+    if status in TERMINAL and status is not RunStatus.PUBLISHED:
+        run.finished_at = now
+    await run.save()
+    await events.record(events.run_topic(run.id), "status", _status_payload(run, error=error, **extra))
+
+
+async def cancel_run(run_id: UUID) -> MatchingRun:
+    """A queued run is cancelled at once; a running one is flagged and its worker stops the solver."""
+    async with in_transaction():
+        run = await _lock(run_id, field="id")
+        if run.status is RunStatus.QUEUED:
+            run.cancel_requested = True
+            await _set_status(run, RunStatus.CANCELLED, error="cancelled before it started")
+        elif run.status is RunStatus.RUNNING:
+            if not run.cancel_requested:
+                run.cancel_requested = True
+                await run.save(update_fields=["cancel_requested", "updated_at"])
+                await events.record(
+                    events.run_topic(run.id), "status", _status_payload(run, cancelRequested=True)
+                )
+        elif run.status is not RunStatus.CANCELLED:
+            raise Conflict(f"the run has ended ({run.status.value}); nothing to cancel", field="id")
+        return run
+
+
+# --- The worker's transitions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    run: MatchingRun
+    attempt: int
+
+
+async def claim(run_id: UUID) -> Claim | None:
+    """Mark the run running for a new attempt, or None when there is nothing to do (it ended already:
+    a retry after the proposal was committed, or a cancel). A run whose workers died ``MAX_ATTEMPTS``
+    times is failed here."""
+    async with in_transaction():
+        run = await MatchingRun.select_for_update().get_or_none(id=run_id)
+        if run is None or run.status not in ACTIVE:
+            return None
+        if run.cancel_requested:
+            await _set_status(run, RunStatus.CANCELLED, error="cancelled")
+            return None
+        if run.attempts >= MAX_ATTEMPTS:
+            await _set_status(run, RunStatus.FAILED, error=f"gave up after {run.attempts} attempts")
+            return None
+        run.attempts += 1
+        now = datetime.now(UTC)
+        run.started_at = run.started_at or now
+        run.heartbeat_at = now
+        run.progress = {"elapsedS": 0.0, "placed": 0, "upperBound": 0, "phase": "loading"}
+        await _set_status(run, RunStatus.RUNNING, attempt=run.attempts)
+        return Claim(run, run.attempts)
+
+
+async def _owned(run_id: UUID, attempt: int) -> MatchingRun | None:
+    """The run, locked, if this attempt still owns it (running, same attempt number)."""
+    run = await MatchingRun.select_for_update().get_or_none(id=run_id)
+    if run is None or run.status is not RunStatus.RUNNING or run.attempts != attempt:
+        return None
+    return run
+
+
+async def heartbeat(run_id: UUID, attempt: int, progress: dict[str, Any] | None) -> bool | None:
+    """Record liveness (and progress, with its event, when given). Returns whether a cancel was
+    requested, or None when this attempt no longer owns the run."""
+    async with in_transaction():
+        run = await _owned(run_id, attempt)
+        if run is None:
+            return None
+        run.heartbeat_at = datetime.now(UTC)
+        if progress is not None:
+            run.progress = progress
+            await events.record(events.run_topic(run.id), "progress", _status_payload(run))
+        await run.save(update_fields=["heartbeat_at", "progress", "updated_at"])
+        return run.cancel_requested
+
+
+async def record_snapshot(run_id: UUID, attempt: int, snapshot: dict[str, Any]) -> bool:
+    async with in_transaction():
+        run = await _owned(run_id, attempt)
+        if run is None:
+            return False
+        run.snapshot = snapshot
+        await run.save(update_fields=["snapshot", "updated_at"])
+        return True
+
+
+async def snapshot_changes(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """What changed since ``snapshot`` (versions of mentors and students, current pairs of its mentors
+    and students); an empty dict when nothing did."""
+    mentor_versions: dict[str, int] = snapshot.get("mentors", {})
+    student_versions: dict[str, int] = snapshot.get("students", {})
+    changes: dict[str, Any] = {}
+    now_m = dict(await Mentor.filter(id__in=[int(i) for i in mentor_versions]).values_list("id", "version"))
+    changed_m = [
+        {"id": int(i), "snapshotVersion": v, "currentVersion": now_m.get(int(i))}
+        for i, v in mentor_versions.items()
+        if now_m.get(int(i)) != v
+    ]
+    now_s = dict(await Student.filter(id__in=[int(i) for i in student_versions]).values_list("id", "version"))
+    changed_s = [
+        {"id": int(i), "snapshotVersion": v, "currentVersion": now_s.get(int(i))}
+        for i, v in student_versions.items()
+        if now_s.get(int(i)) != v
+    ]
+    pairs_then = set(snapshot.get("mentorships", []))
+    pairs_now = set(
+        await Mentorship.filter(ended_on__isnull=True)
+        .filter(mentor_id__in=[int(i) for i in mentor_versions])
+        .values_list("id", flat=True)
+    ) | set(
+        await Mentorship.filter(ended_on__isnull=True)
+        .filter(student_id__in=[int(i) for i in student_versions])
+        .values_list("id", flat=True)
+    )
+    if changed_m:
+        changes["mentors"] = changed_m
+    if changed_s:
+        changes["students"] = changed_s
+    if pairs_now != pairs_then:
+        changes["mentorships"] = {
+            "started": sorted(pairs_now - pairs_then),
+            "ended": sorted(pairs_then - pairs_now),
+        }
+    return changes
+
+
+async def store_proposal(run_id: UUID, attempt: int, proposal: dict[str, Any]) -> RunStatus | None:
+    """In one transaction: check the snapshot is still current, then store the proposal (succeeded) or
+    the list of changes (stale). None when this attempt no longer owns the run (nothing written)."""
+    async with in_transaction():
+        run = await _owned(run_id, attempt)
+        if run is None:
+            return None
+        changes = await snapshot_changes(run.snapshot or {})
+        summary = {"placed": proposal["placed"], "upperBound": proposal["upperBound"]}
+        run.progress = {**(run.progress or {}), **summary, "phase": "done"}
+        if changes:
+            run.result = {**proposal, "staleChanges": changes}
+            await _set_status(run, RunStatus.STALE, error=_describe(changes), changes=changes)
+        else:
+            run.result = proposal
+            await _set_status(run, RunStatus.SUCCEEDED)
+        return run.status
+
+
+def _describe(changes: dict[str, Any]) -> str:
+    parts = []
+    if "mentors" in changes:
+        parts.append("mentors " + ", ".join(str(c["id"]) for c in changes["mentors"]))
+    if "students" in changes:
+        parts.append("students " + ", ".join(str(c["id"]) for c in changes["students"]))
+    if "mentorships" in changes:
+        parts.append("current pairs")
+    return "the inputs changed during the solve: " + "; ".join(parts)
+
+
+async def finish(run_id: UUID, attempt: int | None, status: RunStatus, error: str = "") -> bool:
+    """End the run as cancelled or failed. ``attempt=None``: whatever attempt holds it (the job's last
+    resort and the reconciler)."""
+    async with in_transaction():
+        if attempt is None:
+            run = await MatchingRun.select_for_update().get_or_none(id=run_id)
+            if run is None or run.status not in ACTIVE:
+                return False
+        else:
+            owned = await _owned(run_id, attempt)
+            if owned is None:
+                return False
+            run = owned
+        await _set_status(run, status, error=error[:2000])
+        return True
+
+
+# --- Review and publish -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PublishOutcome:
+    run: MatchingRun
+    created: list[Mentorship]
+    ended: list[Mentorship]
+
+
+def _selected(
+    pairs: list[dict[str, Any]], accept: Sequence[int] | None, reject: Sequence[int]
+) -> list[dict[str, Any]]:
+    proposed = {p["studentId"] for p in pairs}
+    for name, ids in (("acceptStudentIds", accept or ()), ("rejectStudentIds", reject)):
+        for i, sid in enumerate(ids):
+            if sid not in proposed:
+                raise ValidationFailed(f"student {sid} has no pair in this proposal", field=f"{name}.{i}")
+    chosen = set(accept) if accept is not None else proposed
+    chosen -= set(reject)
+    return [p for p in pairs if p["studentId"] in chosen]
+
+
+async def publish_run(
+    run_id: UUID, *, accept: Sequence[int] | None = None, reject: Sequence[int] = ()
+) -> PublishOutcome:
+    """Turn the accepted pairs of a succeeded run into mentorships, all or nothing; publishing a
+    published run again changes nothing and returns it. Refused (nothing stored) when a mentor or
+    student of an accepted pair changed since the snapshot: the proposal may break the new rules."""
+    async with in_transaction():
+        run = await _lock(run_id)
+        if run.status is RunStatus.PUBLISHED:
+            return PublishOutcome(run, [], [])
+        if run.status is not RunStatus.SUCCEEDED or run.result is None:
+            raise Conflict(f"only a succeeded run can be published; this one is {run.status.value}")
+        chosen = _selected(run.result["pairs"], accept, reject)
+        snapshot = run.snapshot or {}
+        mentor_ids = sorted({p["mentorId"] for p in chosen})
+        student_ids = sorted({p["studentId"] for p in chosen})
+        # Lock in a fixed order (mentors, then students) as create_mentorship does.
+        mentors = {m.id: m for m in await Mentor.select_for_update().filter(id__in=mentor_ids).order_by("id")}
+        students = {
+            s.id: s for s in await Student.select_for_update().filter(id__in=student_ids).order_by("id")
+        }
+        changed = [
+            f"mentor {mid}"
+            for mid in mentor_ids
+            if mid not in mentors or mentors[mid].version != snapshot.get("mentors", {}).get(str(mid))
+        ] + [
+            f"student {sid}"
+            for sid in student_ids
+            if sid not in students or students[sid].version != snapshot.get("students", {}).get(str(sid))
+        ]
+        if changed:
+            raise RunStale(
+                f"changed since the run's snapshot: {', '.join(changed)}; start a new run", field="runId"
+            )
+        current = {
+            m.student_id: m
+            for m in await Mentorship.filter(student_id__in=student_ids, ended_on__isnull=True)
+        }
+        snapshot_pairs = set(snapshot.get("mentorships", []))
+        for sid, pair in current.items():
+            if pair.id not in snapshot_pairs:
+                raise RunStale(f"student {sid} was paired since the run's snapshot", field="runId")
+        monday = date.fromisoformat(run.options["week"])
+        created: list[Mentorship] = []
+        ended: list[Mentorship] = []
+        touched: list[tuple[str, str, dict[str, Any]]] = []
+        for p in chosen:
+            old = current.get(p["studentId"])
+            if old is not None and (old.mentor_id, old.slot_weekday, old.slot_start_minute) == (
+                p["mentorId"],
+                p["weekday"],
+                p["startMinute"],
+            ):
+                continue  # kept as it is
+            started_on = monday + timedelta(days=p["weekday"])
+            if old is not None:
+                old.ended_on = max(started_on, old.started_on)
+                old.end_reason = MentorshipEndReason.REMATCHED
+                await old.save(update_fields=["ended_on", "end_reason", "updated_at"])
+                ended.append(old)
+                payload = _pair_payload(old, run.id)
+                touched.append((events.mentor_topic(old.mentor_id), "mentorship_ended", payload))
+                touched.append((events.student_topic(old.student_id), "mentorship_ended", payload))
+            mentorship = await Mentorship.create(
+                student_id=p["studentId"],
+                mentor_id=p["mentorId"],
+                slot_weekday=p["weekday"],
+                slot_start_minute=p["startMinute"],
+                slot_minutes=p["minutes"],
+                started_on=started_on,
+                run_id=run.id,
+            )
+            created.append(mentorship)
+            payload = _pair_payload(mentorship, run.id)
+            touched.append((events.mentor_topic(mentorship.mentor_id), "mentorship_started", payload))
+            touched.append((events.student_topic(mentorship.student_id), "mentorship_started", payload))
+        for mid, mentor in mentors.items():
+            if mentor.status is not MentorStatus.ACTIVE:
+                raise RunStale(f"mentor {mid} is paused", field="runId")
+            load = await Mentorship.filter(mentor_id=mid, ended_on__isnull=True).count()
+            if load > mentor.capacity:
+                raise RunStale(f"mentor {mid} would exceed their capacity ({mentor.capacity}, R2)")
+            mentor.version += 1
+            await mentor.save(update_fields=["version", "updated_at"])
+        for student in students.values():
+            student.version += 1
+            await student.save(update_fields=["version", "updated_at"])
+        run.published_at = datetime.now(UTC)
+        run.result = {
+            **run.result,
+            "published": {
+                "studentIds": [p["studentId"] for p in chosen],
+                "mentorshipIds": [m.id for m in created],
+            },
+        }
+        touched.append((events.run_topic(run.id), "status", {}))
+        run.status = RunStatus.PUBLISHED
+        await run.save()
+        touched[-1] = (events.run_topic(run.id), "status", _status_payload(run))
+        await events.record_many(touched)
+        return PublishOutcome(run, created, ended)
+
+
+def _pair_payload(m: Mentorship, run_id: UUID) -> dict[str, Any]:
+    return {
+        "mentorshipId": m.id,
+        "mentorId": m.mentor_id,
+        "studentId": m.student_id,
+        "weekday": m.slot_weekday,
+        "startMinute": m.slot_start_minute,
+        "minutes": m.slot_minutes,
+        "startedOn": m.started_on.isoformat(),
+        "endedOn": m.ended_on.isoformat() if m.ended_on else None,
+        "runId": str(run_id),
+    }
+
+
+async def recent_runs(limit: int = 20, status: RunStatus | None = None) -> list[MatchingRun]:
+    qs = MatchingRun.all()
+    if status is not None:
+        qs = qs.filter(status=status)
+    return await qs.order_by("-created_at").limit(limit)
+
+
+async def active_runs() -> list[MatchingRun]:
+    return await MatchingRun.filter(status__in=ACTIVE).order_by("created_at")

@@ -1,0 +1,177 @@
+"""Where matching jobs go: arq on Redis (``REDIS_URL`` set) or tasks in this process (embedded setup).
+
+Both run ``jobs.tasks.run_matching`` with the run's id as the job id, so a job is enqueued at most once
+per run; both answer the reconciler's questions (is the job there? release a dead worker's hold).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Literal, Protocol
+from uuid import UUID
+
+from arq import Retry
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.constants import default_queue_name, in_progress_key_prefix, result_key_prefix
+from arq.jobs import Job, JobStatus
+from redis.asyncio import Redis
+
+from jobs import tasks
+from jobs.events import announce
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "run_matching"
+JobState = Literal["queued", "in_progress", "missing", "complete"]
+
+
+class JobQueue(Protocol):
+    @property
+    def redis(self) -> Redis | None: ...
+
+    async def enqueue(self, run_id: UUID) -> None: ...
+
+    async def state(self, run_id: UUID) -> JobState: ...
+
+    async def release(self, run_id: UUID) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class ArqQueue:
+    """Jobs in Redis, run by ``mentormatch worker`` processes."""
+
+    def __init__(self, redis_url: str, *, queue_name: str = default_queue_name) -> None:
+        self.redis_url = redis_url
+        self.queue_name = queue_name
+        self._pool: ArqRedis | None = None
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    def from_pool(cls, pool: ArqRedis, *, queue_name: str = default_queue_name) -> ArqQueue:
+        queue = cls("redis://", queue_name=queue_name)
+        queue._pool = pool
+        return queue
+
+    async def pool(self) -> ArqRedis:
+        async with self._lock:
+            if self._pool is None:
+                self._pool = await create_pool(
+                    RedisSettings.from_dsn(self.redis_url), default_queue_name=self.queue_name
+                )
+            return self._pool
+
+    @property
+    def redis(self) -> Redis | None:
+        return self._pool
+
+    async def enqueue(self, run_id: UUID) -> None:
+        pool = await self.pool()
+        await pool.enqueue_job(JOB_NAME, str(run_id), _job_id=str(run_id), _queue_name=self.queue_name)
+
+    async def state(self, run_id: UUID) -> JobState:
+        pool = await self.pool()
+        status = await Job(str(run_id), pool, _queue_name=self.queue_name).status()
+        if status is JobStatus.in_progress:
+            return "in_progress"
+        if status in (JobStatus.queued, JobStatus.deferred):
+            return "queued"
+        if status is JobStatus.complete:
+            return "complete"
+        return "missing"
+
+    async def release(self, run_id: UUID) -> None:
+        """Drop a dead worker's hold on the job (its in-progress key) so that another worker takes the job,
+        and forget a finished job's result so that the run can be enqueued again."""
+        pool = await self.pool()
+        await pool.delete(in_progress_key_prefix + str(run_id), result_key_prefix + str(run_id))
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None
+
+
+class InProcessQueue:
+    """The embedded setup: each job is a task of this process, retried here on ``Retry``."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[UUID, asyncio.Task[str]] = {}
+
+    @property
+    def redis(self) -> Redis | None:
+        return None
+
+    async def enqueue(self, run_id: UUID) -> None:
+        task = self.tasks.get(run_id)
+        if task is not None and not task.done():
+            return
+        self.tasks[run_id] = asyncio.create_task(self._run(run_id), name=f"run-{run_id}")
+
+    async def _run(self, run_id: UUID) -> str:
+        job_try = 1
+        while True:
+            try:
+                return await tasks.run_matching({"job_try": job_try, "redis": None}, str(run_id))
+            except Retry as retry:
+                delay = retry.defer_score / 1000 if retry.defer_score else 1.0
+                await asyncio.sleep(delay)
+                job_try += 1
+
+    async def state(self, run_id: UUID) -> JobState:
+        task = self.tasks.get(run_id)
+        if task is None:
+            return "missing"
+        return "complete" if task.done() else "in_progress"
+
+    async def release(self, run_id: UUID) -> None:
+        task = self.tasks.pop(run_id, None)
+        if task is not None and task.done():
+            with contextlib.suppress(BaseException):
+                task.result()
+
+    async def wait(self) -> None:
+        """Wait for every job of this process (tests, shutdown)."""
+        pending = [t for t in self.tasks.values() if not t.done()]
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in self.tasks.values():
+            task.cancel()
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        self.tasks.clear()
+
+
+_queues: dict[str | None, ArqQueue | InProcessQueue] = {}
+
+
+def queue_for(redis_url: str | None) -> ArqQueue | InProcessQueue:
+    queue = _queues.get(redis_url)
+    if queue is None:
+        queue = _queues[redis_url] = ArqQueue(redis_url) if redis_url else InProcessQueue()
+    return queue
+
+
+async def close_queues() -> None:
+    queues = list(_queues.values())
+    _queues.clear()
+    for queue in queues:
+        await queue.close()
+
+
+def describe(queue: Any) -> str:
+    return "arq" if isinstance(queue, ArqQueue) else "in-process"
+
+
+async def announce_on(queue: ArqQueue | InProcessQueue) -> None:
+    """After a commit that recorded events: wake the subscribers of every process (``jobs.events``)."""
+    redis: Redis | None = None
+    if isinstance(queue, ArqQueue):
+        try:
+            redis = await queue.pool()
+        except Exception as exc:
+            log.warning("cannot reach Redis to announce events: %s: %s", type(exc).__name__, exc)
+    await announce(redis)

@@ -1,0 +1,79 @@
+"""The reconciler: finds runs stuck in ``queued`` or ``running`` and gets them going again, or fails them.
+
+- queued, and its job is gone (Redis restarted without its data, the enqueue after the commit failed):
+  enqueue it again (the job id is the run id, so a job that is there is never doubled);
+- running, its heartbeat older than ``heartbeat_timeout_s`` (the worker was killed): release the dead
+  worker's hold on the job, or enqueue it again when the job is gone; the next attempt takes it over
+  (attempt numbers fence the dead one out); after ``runs.MAX_ATTEMPTS`` lost workers the run fails.
+
+It runs as an arq cron job in the worker (and once at worker start), and at API start in the embedded
+setup.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from domain.enums import RunStatus
+from domain.services import runs
+from jobs.events import announce
+from jobs.queue import ArqQueue, InProcessQueue
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_TIMEOUT_S = 30.0
+QUEUED_GRACE_S = 5.0
+
+
+@dataclass
+class Report:
+    requeued: list[UUID] = field(default_factory=list)
+    released: list[UUID] = field(default_factory=list)
+    failed: list[UUID] = field(default_factory=list)
+    healthy: list[UUID] = field(default_factory=list)
+
+
+async def reconcile(
+    queue: ArqQueue | InProcessQueue,
+    *,
+    heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S,
+    queued_grace_s: float = QUEUED_GRACE_S,
+) -> Report:
+    report = Report()
+    now = datetime.now(UTC)
+    for run in await runs.active_runs():
+        state = await queue.state(run.id)
+        if run.status is RunStatus.QUEUED:
+            young = run.created_at > now - timedelta(seconds=queued_grace_s)
+            if state in ("queued", "in_progress") or young:
+                report.healthy.append(run.id)
+                continue
+            await queue.release(run.id)
+            await queue.enqueue(run.id)
+            report.requeued.append(run.id)
+            continue
+        beat = run.heartbeat_at or run.started_at or run.created_at
+        alive = beat > now - timedelta(seconds=heartbeat_timeout_s)
+        if (alive and state != "complete") or state == "queued":  # working, or a retry is waiting
+            report.healthy.append(run.id)
+            continue
+        if run.attempts >= runs.MAX_ATTEMPTS:
+            if await runs.finish(run.id, None, RunStatus.FAILED, f"worker lost {run.attempts} times"):
+                report.failed.append(run.id)
+            continue
+        await queue.release(run.id)
+        if state == "in_progress" and isinstance(queue, ArqQueue):
+            report.released.append(run.id)  # the job is still queued in Redis; a worker takes it now
+        else:
+            await queue.enqueue(run.id)
+            report.requeued.append(run.id)
+    if report.failed:
+        await announce(queue.redis)
+    if report.requeued or report.released or report.failed:
+        log.warning(
+            "reconciler: requeued %s, released %s, failed %s", report.requeued, report.released, report.failed
+        )
+    return report

@@ -1,0 +1,184 @@
+"""A run's input snapshot: the database rows the solver needs, converted to the solver's plain data.
+
+Rows are read versions first (mentor and student rows carry their ``version``), details after: an edit
+that lands between the two reads bumps a version already read, so the proposal is refused as stale
+rather than stored over inputs the snapshot half-saw.
+
+Scope: ``all`` and ``path`` take the students waiting for a mentor; ``students`` takes the listed ones,
+paired or not (a paired one may be re-matched: the solver sees their current pair). Every other current
+pair stays as it is: it takes a seat of its mentor's capacity (R2) and blocks its weekly slot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tortoise.expressions import Subquery
+
+from domain.enums import MentorshipEndReason, MentorStatus
+from domain.models import (
+    Mentor,
+    MentorAvailability,
+    Mentorship,
+    Project,
+    Student,
+    StudentAvailability,
+)
+from domain.paris_time import WeeklyWindow, windows_in_paris_week, zone
+from solver import STEP_MINUTES, STEPS_PER_DAY, Interval, MentorIn, StudentIn
+
+# R7: a pair ended at either side's request is not proposed again.
+_REFUSED = (
+    MentorshipEndReason.CHANGE_REQUESTED_BY_MENTOR,
+    MentorshipEndReason.CHANGE_REQUESTED_BY_STUDENT,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    week: date
+    mentors: list[MentorIn]
+    students: list[StudentIn]
+    # Stored on the run and checked before the proposal is stored (and again at publish).
+    versions: dict[str, Any]
+    capacity: dict[int, int]  # requested capacity of each mentor considered
+    fixed_load: dict[int, int]  # current pairs that stay as they are, per mentor
+    minutes: dict[int, int]  # each student's session length (R14), the proposed slot's length
+
+
+def minutes_to_steps(intervals: list[tuple[int, int]]) -> tuple[Interval, ...]:
+    """Paris-week minutes to whole 15-minute steps inside them, cut at Paris midnights (a weekly slot
+    lies within one day)."""
+    out: list[Interval] = []
+    for start, end in intervals:
+        first = -(-start // STEP_MINUTES)
+        last = end // STEP_MINUTES
+        while first < last:
+            day_end = (first // STEPS_PER_DAY + 1) * STEPS_PER_DAY
+            stop = min(last, day_end)
+            out.append(Interval(first, stop))
+            first = stop
+    return tuple(out)
+
+
+def _languages(text: str) -> frozenset[str]:
+    return frozenset(code for code in text.split(",") if code)
+
+
+def _region(tz_name: str) -> str:
+    return tz_name.split("/", 1)[0]
+
+
+def slot_step(weekday: int, start_minute: int) -> int:
+    return (weekday * 24 * 60 + start_minute) // STEP_MINUTES
+
+
+def duration_steps(minutes: int) -> int:
+    return -(-minutes // STEP_MINUTES)
+
+
+async def _student_rows(scope: dict[str, Any]) -> list[Student]:
+    kind = scope.get("kind", "all")
+    if kind == "students":
+        return await Student.filter(id__in=scope["studentIds"]).order_by("id")
+    paired = Subquery(Mentorship.filter(ended_on__isnull=True).values("student_id"))
+    qs = Student.filter(id__not_in=paired)
+    if kind == "path":
+        qs = qs.filter(path_id=scope["pathId"])
+    return await qs.order_by("id")
+
+
+async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
+    students = await _student_rows(scope)
+    project_ids = sorted({s.current_project_id for s in students})
+    mentors = await (
+        Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=project_ids).distinct().order_by("id")
+        if project_ids
+        else Mentor.filter(id__in=[])
+    )
+    mentor_ids = [m.id for m in mentors]
+    student_ids = [s.id for s in students]
+    mentor_projects: dict[int, set[int]] = defaultdict(set)
+    for mid, pid in await Mentor.filter(id__in=mentor_ids).values_list("id", "projects__id"):
+        if pid is not None:
+            mentor_projects[mid].add(pid)
+    levels = dict(await Project.filter(id__in=project_ids).values_list("id", "level"))
+    m_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
+    for ma in await MentorAvailability.filter(mentor_id__in=mentor_ids):
+        m_windows[ma.mentor_id].append(WeeklyWindow(ma.weekday, ma.start_minute, ma.end_minute))
+    s_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
+    for sa in await StudentAvailability.filter(student_id__in=student_ids):
+        s_windows[sa.student_id].append(WeeklyWindow(sa.weekday, sa.start_minute, sa.end_minute))
+    in_scope = set(student_ids)
+    current = await Mentorship.filter(ended_on__isnull=True, mentor_id__in=mentor_ids)
+    current += await Mentorship.filter(
+        ended_on__isnull=True, student_id__in=student_ids, mentor_id__not_in=mentor_ids or [0]
+    )
+    refused: dict[int, set[int]] = defaultdict(set)
+    for sid, mid in await Mentorship.filter(
+        student_id__in=student_ids, end_reason__in=list(_REFUSED)
+    ).values_list("student_id", "mentor_id"):
+        refused[sid].add(mid)
+
+    fixed_load: dict[int, int] = defaultdict(int)
+    blocked: dict[int, list[Interval]] = defaultdict(list)
+    pair_of: dict[int, Mentorship] = {}
+    for pair in current:
+        if pair.student_id in in_scope:
+            pair_of[pair.student_id] = pair
+        else:
+            fixed_load[pair.mentor_id] += 1
+            start = slot_step(pair.slot_weekday, pair.slot_start_minute)
+            blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
+
+    mentors_in: list[MentorIn] = []
+    for m in mentors:
+        room = m.capacity - fixed_load[m.id]
+        if room <= 0:
+            continue
+        mentors_in.append(
+            MentorIn(
+                id=m.id,
+                projects=frozenset(mentor_projects[m.id]),
+                capacity=room,
+                availability=minutes_to_steps(windows_in_paris_week(m_windows[m.id], zone(m.timezone), week)),
+                absences=tuple(blocked[m.id]),
+                languages=_languages(m.languages),
+                region=_region(m.timezone),
+            )
+        )
+    students_in: list[StudentIn] = []
+    for s in students:
+        now = pair_of.get(s.id)
+        students_in.append(
+            StudentIn(
+                id=s.id,
+                project=s.current_project_id,
+                level=levels.get(s.current_project_id, 2),
+                duration_steps=duration_steps(s.session_minutes),
+                availability=minutes_to_steps(windows_in_paris_week(s_windows[s.id], zone(s.timezone), week)),
+                allowed_weekdays=frozenset(d for d in range(7) if s.allowed_weekdays & (1 << d)),
+                current_mentor_id=now.mentor_id if now else None,
+                current_start_step=slot_step(now.slot_weekday, now.slot_start_minute) if now else None,
+                forbidden_mentor_ids=frozenset(refused[s.id]),
+                languages=_languages(s.languages),
+                region=_region(s.timezone),
+            )
+        )
+    versions = {
+        "mentors": {str(m.id): m.version for m in mentors},
+        "students": {str(s.id): s.version for s in students},
+        "mentorships": sorted(p.id for p in current),
+    }
+    return Snapshot(
+        week=week,
+        mentors=mentors_in,
+        students=students_in,
+        versions=versions,
+        capacity={m.id: m.capacity for m in mentors},
+        fixed_load=dict(fixed_load),
+        minutes={s.id: s.session_minutes for s in students},
+    )

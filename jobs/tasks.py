@@ -1,0 +1,199 @@
+"""The matching job: ``run_matching(ctx, run_id)``, run by an arq worker or in-process (same function).
+
+1. ``claim`` the run (running, attempt n); a run that ended already (a retry after the commit) is left
+   alone.
+2. Load the input snapshot (versions first) and store its versions on the run.
+3. Solve in a thread (``asyncio.to_thread``) so the event loop stays alive: a ticker writes progress and
+   the heartbeat, and watches for a cancel request, which it passes to the solver.
+4. Store the proposal in one transaction that first checks the snapshot is still current (else
+   ``stale``, with what changed).
+
+Transient database or Redis errors raise arq's ``Retry`` (arq retries nothing else); any other error ends
+the run as ``failed`` with its reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from arq import Retry
+
+from domain.enums import RunStatus
+from domain.services import runs
+from jobs.events import announce
+from jobs.snapshot import Snapshot, load_snapshot
+from jobs.transient import is_transient
+from solver import STEP_MINUTES, STEPS_PER_DAY, Progress, SolveOptions, SolveResult, Weights, solve
+
+log = logging.getLogger(__name__)
+
+MAX_TRIES = 5
+TICK_S = 1.0
+
+
+def retry_delay_s(job_try: int) -> float:
+    return min(2.0 ** (job_try - 1), 15.0)
+
+
+@dataclass
+class _Latest:
+    """The solver thread's latest progress, read by the ticker on the event loop."""
+
+    progress: Progress | None = None
+    sent: Progress | None = None
+
+
+def _weights(raw: dict[str, Any]) -> Weights:
+    chosen: dict[str, Any] = {k: int(v) for k, v in raw.items() if k in runs.WEIGHT_NAMES}
+    return Weights(**chosen)
+
+
+def proposal_of(snapshot: Snapshot, result: SolveResult) -> dict[str, Any]:
+    """The stored proposal: pairs with their Paris weekly slot, unplaced students with reasons, figures."""
+    pairs = []
+    for a in sorted(result.assignments, key=lambda a: a.student_id):
+        weekday, step_of_day = divmod(a.start_step, STEPS_PER_DAY)
+        pairs.append(
+            {
+                "studentId": a.student_id,
+                "mentorId": a.mentor_id,
+                "startStep": a.start_step,
+                "weekday": weekday,
+                "startMinute": step_of_day * STEP_MINUTES,
+                "minutes": snapshot.minutes.get(a.student_id, a.duration_steps * STEP_MINUTES),
+                "kept": a.kept,
+            }
+        )
+    unplaced = [
+        {
+            "studentId": u.student_id,
+            "reason": u.reason.value,
+            "facts": dict(u.facts),
+            "closestMentorIds": [c.mentor_id for c in u.closest_mentors],
+        }
+        for u in sorted(result.unplaced, key=lambda u: u.student_id)
+    ]
+    return {
+        "week": snapshot.week.isoformat(),
+        "pairs": pairs,
+        "unplaced": unplaced,
+        "placed": result.placed,
+        "upperBound": result.upper_bound,
+        "solverStatus": result.status,
+        "solverErrors": list(result.errors),
+        "stats": {k: float(v) for k, v in result.stats.items()},
+        "capacity": {str(k): v for k, v in snapshot.capacity.items()},
+        "fixedLoad": {str(k): v for k, v in snapshot.fixed_load.items()},
+        "students": len(snapshot.students),
+        "mentors": len(snapshot.mentors),
+    }
+
+
+async def run_matching(ctx: dict[str, Any], run_id: str) -> str:
+    """The job. Returns what happened (arq keeps it as the job's result)."""
+    job_try: int = ctx.get("job_try", 1)
+    redis = ctx.get("redis")
+    try:
+        outcome = await _run(ctx, UUID(run_id))
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        if is_transient(exc) and job_try < MAX_TRIES:
+            log.warning("run %s: transient error, retry %d: %s", run_id, job_try, exc)
+            raise Retry(defer=retry_delay_s(job_try)) from exc
+        reason = f"{type(exc).__name__}: {exc}"
+        log.exception("run %s failed", run_id)
+        with contextlib.suppress(Exception):  # the reconciler fails it later when even this fails
+            await runs.finish(UUID(run_id), None, RunStatus.FAILED, reason)
+            await announce(redis)
+        return "failed"
+    await announce(redis)
+    return outcome
+
+
+async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
+    redis = ctx.get("redis")
+    claim = await runs.claim(run_id)
+    await announce(redis)
+    if claim is None:
+        return "nothing to do"
+    run, attempt = claim.run, claim.attempt
+    options = run.options
+    cancel = threading.Event()
+    latest = _Latest()
+    started = time.monotonic()
+
+    def on_progress(progress: Progress) -> None:  # runs in the solver thread
+        latest.progress = progress
+
+    solve_options = SolveOptions(
+        time_limit_s=float(options.get("timeLimitS", 30.0)),
+        seed=int(options.get("seed", 0)),
+        weights=_weights(options.get("weights", {})),
+        cancel=cancel,
+        progress=on_progress,
+    )
+    # The heartbeat starts with the claim: loading a large snapshot must not look like a dead worker.
+    ticker = asyncio.create_task(_tick(run_id, attempt, latest, cancel, started, redis))
+    try:
+        snapshot = await load_snapshot(run.scope, date.fromisoformat(options["week"]))
+        if not await runs.record_snapshot(run_id, attempt, snapshot.versions):
+            return "lost the claim"
+        result = await asyncio.to_thread(solve, snapshot.mentors, snapshot.students, solve_options)
+    finally:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
+    if cancel.is_set() or result.status == "cancelled":
+        await runs.finish(run_id, attempt, RunStatus.CANCELLED, "cancelled while solving")
+        return "cancelled"
+    if result.status == "infeasible_input":
+        await runs.finish(
+            run_id, attempt, RunStatus.FAILED, "solver refused the input: " + "; ".join(result.errors)
+        )
+        return "failed"
+    status = await runs.store_proposal(run_id, attempt, proposal_of(snapshot, result))
+    return status.value if status else "lost the claim"
+
+
+async def _tick(
+    run_id: UUID,
+    attempt: int,
+    latest: _Latest,
+    cancel: threading.Event,
+    started: float,
+    redis: Any,
+) -> None:
+    """While the solver runs: heartbeat, progress (when it changed) and the cancel flag, every tick."""
+    while True:
+        await asyncio.sleep(TICK_S)
+        progress = latest.progress
+        payload = None
+        if progress is not None and progress != latest.sent:
+            payload = {
+                "elapsedS": round(time.monotonic() - started, 3),
+                "placed": progress.placed,
+                "upperBound": progress.upper_bound,
+                "phase": progress.phase,
+            }
+        try:
+            cancelled = await runs.heartbeat(run_id, attempt, payload)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the database is away: the solver goes on, the commit step retries
+            log.warning("run %s: heartbeat failed: %s: %s", run_id, type(exc).__name__, exc)
+            continue
+        if payload is not None:
+            latest.sent = progress
+            await announce(redis)
+        if cancelled is None or cancelled:
+            # Cancelled by staff, or another worker took the run over: stop solving.
+            cancel.set()

@@ -1,0 +1,146 @@
+"""Matching runs: start (the job is enqueued after the commit), cancel, publish (all or part)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from domain.errors import DomainError
+from domain.services import runs
+from jobs.queue import announce_on, queue_for
+from schema.context import Info
+from schema.errors import (
+    AnyUserError,
+    ConflictError,
+    NotFoundError,
+    UserError,
+    ValidationError,
+    to_graphql_error,
+)
+from schema.run_types import MatchingRun
+from schema.types import Mentorship
+
+log = logging.getLogger(__name__)
+
+
+@strawberry.type(description="A run of the same scope is queued or running; nothing was stored.")
+class AlreadyRunningError(UserError):
+    run_id: UUID | None = strawberry.field(description="The active run of that scope.")
+
+
+@strawberry.input(description="All waiting students (nothing given), those of a path, or a list of students.")
+class RunScopeInput:
+    path_id: int | None = None
+    student_ids: list[int] | None = None
+
+
+@strawberry.input(description="Objective weights; omitted ones keep the solver's defaults.")
+class WeightsInput:
+    placed: int | None = None
+    kept: int | None = None
+    fill: int | None = None
+    language: int | None = None
+    region: int | None = None
+    level_cost: int | None = None
+
+
+@strawberry.input
+class StartRunInput:
+    scope: RunScopeInput | None = None
+    time_limit_s: float = 30.0
+    week: date | None = strawberry.field(
+        default=None, description="Monday of the Paris week to plan slots on; default next week."
+    )
+    seed: int = 0
+    weights: WeightsInput | None = None
+
+
+@strawberry.input(description="Publish all pairs, only acceptStudentIds, or all but rejectStudentIds.")
+class PublishRunInput:
+    run_id: UUID
+    accept_student_ids: list[int] | None = None
+    reject_student_ids: list[int] | None = None
+
+
+@strawberry.type
+class RunPayload:
+    run: MatchingRun
+
+
+@strawberry.type
+class PublishPayload:
+    run: MatchingRun
+    created: list[Mentorship]
+    ended: list[Mentorship]
+
+
+StartRunResult = Annotated[
+    RunPayload | ValidationError | NotFoundError | AlreadyRunningError, strawberry.union("StartRunResult")
+]
+CancelRunResult = Annotated[RunPayload | NotFoundError | ConflictError, strawberry.union("CancelRunResult")]
+PublishRunResult = Annotated[
+    PublishPayload | ValidationError | NotFoundError | ConflictError, strawberry.union("PublishRunResult")
+]
+
+
+def _error(error: DomainError) -> AnyUserError | AlreadyRunningError:
+    if isinstance(error, runs.AlreadyRunning):
+        return AlreadyRunningError(
+            code=error.code, message=error.message, field=error.field, run_id=error.run_id
+        )
+    return to_graphql_error(error)
+
+
+@strawberry.type
+class RunMutations:
+    @strawberry.mutation(description="Start a matching run; its job is enqueued once the run is stored.")
+    async def start_run(self, info: Info, input: StartRunInput) -> StartRunResult:
+        scope = input.scope or RunScopeInput()
+        weights = {k: v for k, v in vars(input.weights).items() if v is not None} if input.weights else {}
+        try:
+            run = await runs.start_run(
+                runs.RunScope(path_id=scope.path_id, student_ids=scope.student_ids),
+                runs.RunOptions(
+                    time_limit_s=input.time_limit_s, week=input.week, seed=input.seed, weights=weights
+                ),
+            )
+        except DomainError as error:
+            return _error(error)  # type: ignore[return-value]
+        queue = queue_for(info.context.settings.redis_url)
+        try:
+            await queue.enqueue(run.id)  # after the commit: a worker never sees an uncommitted run
+        except Exception as exc:  # Redis away: the run stays queued and the reconciler enqueues it
+            log.warning("run %s stored but not enqueued: %s: %s", run.id, type(exc).__name__, exc)
+        await announce_on(queue)
+        return RunPayload(run=MatchingRun.of(run))
+
+    @strawberry.mutation(description="Cancel a run: a queued one at once, a running one within seconds.")
+    async def cancel_run(self, info: Info, id: UUID) -> CancelRunResult:
+        try:
+            run = await runs.cancel_run(id)
+        except DomainError as error:
+            return _error(error)  # type: ignore[return-value]
+        await announce_on(queue_for(info.context.settings.redis_url))
+        return RunPayload(run=MatchingRun.of(run))
+
+    @strawberry.mutation(
+        description="Publish a succeeded run's pairs as mentorships, all or nothing; publishing again "
+        "changes nothing. Refused when a mentor or student of an accepted pair changed since the solve."
+    )
+    async def publish_run(self, info: Info, input: PublishRunInput) -> PublishRunResult:
+        try:
+            outcome = await runs.publish_run(
+                input.run_id, accept=input.accept_student_ids, reject=input.reject_student_ids or ()
+            )
+        except DomainError as error:
+            return _error(error)  # type: ignore[return-value]
+        await announce_on(queue_for(info.context.settings.redis_url))
+        return PublishPayload(
+            run=MatchingRun.of(outcome.run),
+            created=[Mentorship.of(m) for m in outcome.created],
+            ended=[Mentorship.of(m) for m in outcome.ended],
+        )

@@ -1,0 +1,72 @@
+"""Subscriptions over graphql-transport-ws: a run's progress (staff), a mentor's and a student's new or
+ended mentorships. Each takes ``afterEventId``: the id of the last event the client saw; it then gets
+every later event, in order, without duplicates (``jobs.events``).
+
+Who may follow which topic is decided in one place, :func:`audience`; the subscriber identity is an
+argument for now (``mentorId``, ``studentId``) until the token binds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from uuid import UUID
+
+import strawberry
+
+from domain.enums import RunStatus as RunStatusEnum
+from domain.services import events
+from jobs.events import hub_for
+from schema.context import Info
+from schema.run_types import AssignmentEvent, RunProgressEvent
+
+# A run's progress stream ends with the first of these statuses.
+_FINAL = {s.value for s in RunStatusEnum if s not in (RunStatusEnum.QUEUED, RunStatusEnum.RUNNING)}
+
+
+def audience(
+    info: Info, *, run_id: UUID | None = None, mentor_id: int | None = None, student_id: int | None = None
+) -> str:
+    """The one topic this subscriber may follow. The only filter between topics: a subscriber reads
+    events of this topic and of no other, so a mentor never receives another mentor's events."""
+    if run_id is not None:
+        return events.run_topic(run_id)
+    if mentor_id is not None:
+        return events.mentor_topic(mentor_id)
+    assert student_id is not None
+    return events.student_topic(student_id)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="A run's status and progress (elapsed, placed, bound) until it ends. Without "
+        "afterEventId the run's whole history comes first."
+    )
+    async def matching_run_progress(
+        self, info: Info, run_id: UUID, after_event_id: int | None = None
+    ) -> AsyncGenerator[RunProgressEvent, None]:
+        hub = hub_for(info.context.settings.redis_url)
+        async for event in hub.stream([audience(info, run_id=run_id)], after_event_id or 0):
+            yield RunProgressEvent.of(event)
+            if event.kind == "status" and event.payload.get("status") in _FINAL:
+                return
+
+    @strawberry.subscription(
+        description="The mentor's mentorships that start or end. Without afterEventId: from now on."
+    )
+    async def mentor_assignments(
+        self, info: Info, mentor_id: int, after_event_id: int | None = None
+    ) -> AsyncGenerator[AssignmentEvent, None]:
+        hub = hub_for(info.context.settings.redis_url)
+        async for event in hub.stream([audience(info, mentor_id=mentor_id)], after_event_id):
+            yield AssignmentEvent.of(event)
+
+    @strawberry.subscription(
+        description="The student's mentorships that start or end. Without afterEventId: from now on."
+    )
+    async def student_assignments(
+        self, info: Info, student_id: int, after_event_id: int | None = None
+    ) -> AsyncGenerator[AssignmentEvent, None]:
+        hub = hub_for(info.context.settings.redis_url)
+        async for event in hub.stream([audience(info, student_id=student_id)], after_event_id):
+            yield AssignmentEvent.of(event)

@@ -1,0 +1,3 @@
+from tests.jobs.helpers import fresh_jobs
+
+__all__ = ["fresh_jobs"]

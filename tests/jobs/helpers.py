@@ -1,0 +1,31 @@
+"""Helpers for the run tests (jobs and schema): the in-process job queue and event hub are per process; each test gets
+fresh ones and leaves no job running behind it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from jobs.events import close_hubs
+from jobs.queue import close_queues
+
+
+@pytest.fixture(autouse=True)
+async def fresh_jobs() -> AsyncIterator[None]:
+    await close_queues()
+    await close_hubs()
+    yield
+    await close_queues()
+    await close_hubs()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, within_s: float = 60.0, what: str = "") -> None:
+    """Wait until ``check`` holds (a deadline against hangs, not a speed assertion)."""
+    deadline = time.monotonic() + within_s
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached within {within_s}s: {what}")
+        await asyncio.sleep(0.05)
