@@ -1,9 +1,12 @@
-"""Augmenting ejection chains place a student that a one-step ejection cannot."""
+"""Local moves: ejection chains place students a one-step ejection cannot; rebalancing fills fairly."""
 
 from __future__ import annotations
 
-from solver import Interval, MentorIn, SolveOptions, StudentIn
+import time
+
+from solver import Interval, MentorIn, SolveOptions, StudentIn, Weights
 from solver.augment import try_place as one_step
+from solver.balance import rebalance
 from solver.chains import ChainSearch
 from solver.classes import build_classes
 from solver.prepare import prepare
@@ -40,3 +43,23 @@ def test_chain_fails_when_no_seat_is_reachable() -> None:
     state.assign(0, 0, MON.start_step)
     assert not ChainSearch(state, classes, class_of).try_place(1)
     assert state.where == {0: (0, MON.start_step)}
+
+
+def test_rebalance_fills_mentors_in_proportion_and_keeps_current_pairs() -> None:
+    evening = (Interval(72, 88),)  # room for four one-hour sessions
+    mentors = [MentorIn(10, frozenset({1}), 4, evening), MentorIn(11, frozenset({1}), 4, evening)]
+    students = [
+        StudentIn(1, 1, 2, 4, evening, current_mentor_id=10, current_start_step=72),
+        StudentIn(2, 1, 2, 4, evening),
+        StudentIn(3, 1, 2, 4, evening),
+    ]
+    problem = prepare(mentors, students, SolveOptions())
+    classes, _ = build_classes(problem)
+    class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
+    state = State(problem)
+    state.assign(0, 0, 72)  # student 1 on their current pair and slot
+    state.assign(1, 0, 76)
+    state.assign(2, 0, 80)  # first fit: everybody with mentor 10, mentor 11 empty
+    assert rebalance(state, classes, class_of, Weights(), time.monotonic() + 10) == 1
+    assert state.count == [2, 1]
+    assert state.where[0] == (0, 72)
