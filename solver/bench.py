@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> None:
         "violations": len(violations),
         "greedy_construct_placed": int(result.stats["greedy_placed"]),
         "lns_rounds": int(result.stats["lns_rounds"]),
+        "flow_bound": int(result.stats.get("flow_bound", result.upper_bound)),
+        "fill_ratio_sd": round(result.stats.get("fill_ratio_sd", 0.0), 3),
     }
     if not args.no_baselines:
         greedy = greedy_first_fit(instance.mentors, instance.students)
