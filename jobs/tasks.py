@@ -148,6 +148,9 @@ async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
         if not await runs.record_snapshot(run_id, attempt, snapshot.versions):
             return "lost the claim"
         result = await asyncio.to_thread(solve, snapshot.mentors, snapshot.students, solve_options)
+    except asyncio.CancelledError:
+        cancel.set()  # the job was cancelled (shutdown, arq timeout): stop the solver thread too
+        raise
     finally:
         ticker.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -109,6 +109,7 @@ async def test_an_edit_during_the_solve_makes_the_run_stale(db: Backend) -> None
     assert row.status is RunStatus.STALE, row.error
     assert row.result is not None
     assert [c["id"] for c in row.result["staleChanges"]["mentors"]] == [target]
+    print(f"\nFIGURE capacity edit during the solve ({db.name}): run {row.status.value}, publish refused")
     # A stale run cannot be published: no pair can break the new capacity.
     with pytest.raises(runs.Conflict):
         await runs.publish_run(run.id)

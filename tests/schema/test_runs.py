@@ -71,6 +71,11 @@ async def test_fifty_concurrent_starts_give_one_run(db: Backend, gql: GraphQLCli
     refused = [a["data"]["startRun"] for a in answers if a["data"]["startRun"]["__typename"] != "RunPayload"]
     assert {r["code"] for r in refused} == {"ALREADY_RUNNING"}
     assert {r["runId"] for r in refused} == {winner}
+    errors = sum("errors" in a for a in answers)
+    print(
+        f"\nFIGURE 50 concurrent startRun ({db.name}): {kinds.count('RunPayload')} run, "
+        f"{kinds.count('AlreadyRunningError')} AlreadyRunning, {errors} server errors"
+    )
     queue = queue_for(None)
     assert isinstance(queue, InProcessQueue)
     await queue.wait()
