@@ -12,8 +12,10 @@ from collections.abc import AsyncGenerator
 from uuid import UUID
 
 import strawberry
+from graphql import GraphQLError
 
 from domain.enums import RunStatus as RunStatusEnum
+from domain.models import MatchingRun
 from domain.services import events
 from jobs.events import hub_for
 from schema.context import Info
@@ -45,6 +47,10 @@ class Subscription:
     async def matching_run_progress(
         self, info: Info, run_id: UUID, after_event_id: int | None = None
     ) -> AsyncGenerator[RunProgressEvent, None]:
+        if not await MatchingRun.exists(id=run_id):
+            raise GraphQLError(
+                f"MatchingRun {run_id} does not exist", extensions={"code": "NOT_FOUND", "field": "runId"}
+            )
         hub = hub_for(info.context.settings.redis_url)
         async for event in hub.stream([audience(info, run_id=run_id)], after_event_id or 0):
             yield RunProgressEvent.of(event)

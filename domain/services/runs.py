@@ -110,9 +110,12 @@ def _check_options(options: RunOptions) -> dict[str, Any]:
             raise ValidationFailed(f"unknown weight {name!r}", field=f"weights.{name}")
         if not 0 <= value <= 10_000_000:
             raise ValidationFailed("must be between 0 and 10000000", field=f"weights.{name}")
-    week = options.week or _next_monday(datetime.now(PARIS).date())
+    today = datetime.now(PARIS).date()
+    week = options.week or _next_monday(today)
     if week.weekday() != 0:
         raise ValidationFailed("the week is given by its Monday", field="week")
+    if abs((week - today).days) > 2 * 366:
+        raise ValidationFailed("the week must be within two years of today", field="week")
     return {
         "timeLimitS": options.time_limit_s,
         "week": week.isoformat(),

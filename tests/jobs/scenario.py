@@ -14,18 +14,19 @@ import argparse
 import asyncio
 import json
 import os
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from api import services
 from api.settings import Settings
 from domain.models import Path
+from domain.paris_time import week_monday
 from domain.services import runs
 from jobs.queue import ArqQueue
 from jobs.reconciler import reconcile
 from tests.jobs import programme
 
-WEEK = date(2026, 11, 23)
+WEEK = week_monday(date.today()) + timedelta(days=7)  # next week, whatever today is
 
 
 def _queue(settings: Settings) -> ArqQueue:

@@ -11,6 +11,7 @@ import asyncpg
 from api.settings import Settings
 from domain.enums import RunStatus
 from domain.models import MatchingRun
+from domain.paris_time import week_monday
 from domain.services import runs
 from jobs import lifecycle
 from jobs.queue import InProcessQueue, queue_for
@@ -19,7 +20,7 @@ from jobs.transient import is_transient
 from tests.conftest import Backend
 from tests.factories import catalogue, mentor, student
 
-WEEK = date(2026, 11, 23)
+WEEK = week_monday(date.today()) + timedelta(days=7)  # next week, whatever today is
 
 
 async def _programme() -> None:

@@ -3,13 +3,14 @@ a thread, proposal stored after the version check; stale on an edit during the s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
 
 from domain.enums import RunStatus
 from domain.models import Event, MatchingRun, Mentorship
+from domain.paris_time import week_monday
 from domain.services import mentors, runs
 from jobs.queue import InProcessQueue, queue_for
 from jobs.snapshot import load_snapshot, minutes_to_steps
@@ -20,7 +21,7 @@ from tests.factories import catalogue, mentor, pair, student
 from tests.jobs import programme
 from tests.jobs.helpers import eventually
 
-WEEK = date(2026, 11, 23)
+WEEK = week_monday(date.today()) + timedelta(days=7)  # next week, whatever today is
 
 
 def in_process() -> InProcessQueue:

@@ -4,15 +4,19 @@ scope (50 concurrent starts), review the proposal, publish all or part, idempote
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 from typing import Any
 
 from domain.models import MatchingRun, Mentorship
+from domain.paris_time import week_monday
 from jobs.queue import InProcessQueue, queue_for
 from tests.conftest import Backend, GraphQLClient
 from tests.factories import catalogue, mentor, pair, student
 from tests.jobs.helpers import eventually, fresh_jobs
 
 __all__ = ["fresh_jobs"]
+
+WEEK = (week_monday(date.today()) + timedelta(days=7)).isoformat()
 
 START = """
 mutation($input: StartRunInput!) {
@@ -60,7 +64,7 @@ async def _finished(gql: GraphQLClient, run_id: str) -> dict[str, Any]:
 
 
 async def test_fifty_concurrent_starts_give_one_run(db: Backend, gql: GraphQLClient) -> None:
-    variables = {"input": {"timeLimitS": 5, "week": "2026-11-23"}}
+    variables = {"input": {"timeLimitS": 5, "week": WEEK}}
     answers = await asyncio.gather(*(gql.raw(START, variables) for _ in range(50)))
     assert all("errors" not in a for a in answers), [a["errors"] for a in answers if "errors" in a]
     kinds = [a["data"]["startRun"]["__typename"] for a in answers]
@@ -86,8 +90,12 @@ async def test_start_refuses_bad_input(db: Backend, gql: GraphQLClient) -> None:
     assert bad_path["startRun"]["code"] == "NOT_FOUND" and bad_path["startRun"]["field"] == "scope.pathId"
     too_long = await gql(START, {"input": {"timeLimitS": 10000}})
     assert too_long["startRun"]["code"] == "VALIDATION" and too_long["startRun"]["field"] == "timeLimitS"
-    not_monday = await gql(START, {"input": {"week": "2026-11-24"}})
+    not_monday = await gql(
+        START, {"input": {"week": (date.fromisoformat(WEEK) + timedelta(days=1)).isoformat()}}
+    )
     assert not_monday["startRun"]["field"] == "week"
+    far = await gql(START, {"input": {"week": "9999-12-27"}})
+    assert far["startRun"]["code"] == "VALIDATION" and far["startRun"]["field"] == "week"
     assert await MatchingRun.all().count() == 0
 
 
@@ -98,9 +106,7 @@ async def test_review_then_publish_part_of_a_proposal(db: Backend, gql: GraphQLC
     paired = await student(path, projects[0], n=0)
     await pair(paired, m1)
     waiting = [await student(path, projects[i % 2], n=i) for i in range(1, 6)]
-    started = await gql(
-        START, {"input": {"scope": {"pathId": path.id}, "timeLimitS": 10, "week": "2026-11-23"}}
-    )
+    started = await gql(START, {"input": {"scope": {"pathId": path.id}, "timeLimitS": 10, "week": WEEK}})
     run_id = started["startRun"]["run"]["id"]
     assert started["startRun"]["run"]["status"] == "QUEUED"
     run = await _finished(gql, run_id)
@@ -148,7 +154,7 @@ async def test_publish_is_refused_when_a_mentor_changed_since_the_solve(
     m1 = await mentor(projects[:1], n=1, capacity=3)
     for i in range(3):
         await student(path, projects[0], n=i)
-    started = await gql(START, {"input": {"timeLimitS": 10, "week": "2026-11-23"}})
+    started = await gql(START, {"input": {"timeLimitS": 10, "week": WEEK}})
     run_id = started["startRun"]["run"]["id"]
     assert (await _finished(gql, run_id))["status"] == "SUCCEEDED"
     lower = """mutation($id: Int!) { updateMentor(input: {id: $id, capacity: 1}) { __typename } }"""
@@ -160,13 +166,13 @@ async def test_publish_is_refused_when_a_mentor_changed_since_the_solve(
 
 
 async def test_cancel_a_queued_run(db: Backend, gql: GraphQLClient) -> None:
-    run = await MatchingRun.create(scope_key="all", scope={"kind": "all"}, options={"week": "2026-11-23"})
+    run = await MatchingRun.create(scope_key="all", scope={"kind": "all"}, options={"week": WEEK})
     cancel = (
         """mutation($id: UUID!) { cancelRun(id: $id) { __typename ... on RunPayload { run { status } } } }"""
     )
     answer = await gql(cancel, {"id": str(run.id)})
     assert answer["cancelRun"]["run"]["status"] == "CANCELLED"
-    again = await gql(START, {"input": {"week": "2026-11-23", "timeLimitS": 2}})
+    again = await gql(START, {"input": {"week": WEEK, "timeLimitS": 2}})
     assert again["startRun"]["__typename"] == "RunPayload"  # the scope is free again
     queue = queue_for(None)
     assert isinstance(queue, InProcessQueue)
