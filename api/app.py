@@ -2,45 +2,102 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
+import strawberry
+from redis.asyncio import Redis
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 from tortoise import Tortoise
 
 from api import feeds, services
+from api.limits import GraphQLLimits, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from api.settings import Settings
+from domain.services.tokens import authenticate, bearer, still_valid
 from jobs import lifecycle as jobs_lifecycle
-from schema import schema
+from schema.build import build_schema
 from schema.context import Context
+
+log = logging.getLogger(__name__)
 
 
 class MentormatchGraphQL(GraphQL[Context, None]):
-    def __init__(self, settings: Settings) -> None:
+    """GraphQL over HTTP (JSON POST only: no GET, no form posts, no multipart) and over websocket
+    (graphql-transport-ws only), with bearer-token authentication on both."""
+
+    def __init__(self, settings: Settings, schema: strawberry.Schema | None = None) -> None:
         super().__init__(
-            schema,
+            schema or build_schema(settings),
             graphql_ide="graphiql" if settings.is_development else None,
             allow_queries_via_get=False,
+            multipart_uploads_enabled=False,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_s),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_socket,
+            allowed_origins=settings.allowed_origins,
         )
         self.settings = settings
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(settings=self.settings, request=request, response=response)
+        context = Context(settings=self.settings, request=request, response=response)
+        if isinstance(request, Request):
+            context.token = bearer(request.headers.get("authorization"))
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Websocket clients authenticate in connection_init: {"authorization": "Bearer <token>"}."""
+        params = context.connection_params or {}
+        header = params.get("authorization") or params.get("Authorization")
+        viewer = await authenticate(bearer(header) if isinstance(header, str) else None)
+        if not viewer.is_authenticated:
+            raise ConnectionRejectionError({"reason": "a valid bearer token is required"})
+        context.viewer = viewer
+        context.token, context._authenticated = None, True
+        websocket = context.request
+        assert isinstance(websocket, WebSocket)
+        watcher = asyncio.create_task(self._close_when_token_ends(websocket, viewer.token_id))
+        _watchers.add(watcher)
+        watcher.add_done_callback(_watchers.discard)
+        ack: UnsetType = UNSET
+        return ack
+
+    async def _close_when_token_ends(self, websocket: WebSocket, token_id: int | None) -> None:
+        """Close the socket (4403) once its token expires or is revoked."""
+        try:
+            while websocket.application_state is WebSocketState.CONNECTED:
+                await asyncio.sleep(self.settings.token_check_interval_s)
+                if websocket.application_state is not WebSocketState.CONNECTED:
+                    return
+                if token_id is None or not await still_valid(token_id):
+                    await websocket.close(code=4403, reason="token expired or revoked")
+                    return
+        except Exception:  # the socket went away under us: nothing left to close
+            log.debug("token watcher ended", exc_info=True)
+
+
+_watchers: set[asyncio.Task[None]] = set()
 
 
 async def live(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, manage_database: bool = True, schema: strawberry.Schema | None = None
+) -> Starlette:
     """Build the app. ``manage_database=False`` lets a caller (the tests) own the Tortoise connection."""
     settings = settings or Settings.from_env()
 
@@ -60,6 +117,12 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         healthy = all(v == "ok" for v in checks.values())
         return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, 200 if healthy else 503)
 
+    limiter: RateLimiter = (
+        RedisRateLimiter(Redis.from_url(settings.redis_url), settings.rate_limit_per_minute)
+        if settings.redis_url
+        else MemoryRateLimiter(settings.rate_limit_per_minute)
+    )
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         if manage_database:
@@ -76,11 +139,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             yield {}
         finally:
             await jobs_lifecycle.stop()
+            await limiter.aclose()
             if manage_database:
                 await services.disconnect()
 
-    graphql = MentormatchGraphQL(settings)
-    return Starlette(
+    graphql = MentormatchGraphQL(settings, schema)
+    app = Starlette(
+        middleware=[
+            Middleware(
+                GraphQLLimits, path="/graphql", max_body_bytes=settings.max_body_bytes, limiter=limiter
+            )
+        ],
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
@@ -90,3 +159,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         ],
         lifespan=lifespan,
     )
+    app.state.limiter = limiter
+    return app

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from domain.errors import DomainError
 from domain.services import billing, calendar
 from domain.services.sessions import utc_now
+from domain.services.tokens import authenticate, bearer
 
 
 async def calendar_feed(request: Request) -> Response:
@@ -30,6 +31,13 @@ async def calendar_feed(request: Request) -> Response:
 
 
 async def statement_csv(request: Request) -> Response:
+    """Bearer token required: staff, or the mentor the statement belongs to; anyone else gets the same
+    404 as for a mentor that does not exist."""
+    viewer = await authenticate(bearer(request.headers.get("authorization")))
+    mentor_id = int(request.path_params["mentor_id"])
+    if not (viewer.is_staff or viewer.mentor_id == mentor_id):
+        status = 404 if viewer.is_authenticated else 401
+        return PlainTextResponse("not found" if status == 404 else "sign in first", status_code=status)
     try:
         month = billing.parse_month(str(request.path_params["month"]))
         statement = await billing.monthly_statement(

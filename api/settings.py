@@ -32,6 +32,17 @@ class Settings:
     port: int = 8000
     max_page_size: int = 100
     service_timeout_s: float = 5.0
+    # Issue 7 limits.
+    max_query_depth: int = 12
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_query_cost: int = 50_000
+    max_body_bytes: int = 100_000
+    rate_limit_per_minute: int = 600
+    ws_init_timeout_s: float = 3.0
+    max_subscriptions_per_socket: int = 20
+    token_check_interval_s: float = 5.0
+    allowed_origins: tuple[str, ...] = ()
     # R17: the rate per session by project level, in EUR (MENTORMATCH_RATES="1=30,2=35,3=40").
     rates: Mapping[int, Decimal] = field(default_factory=lambda: dict(DEFAULT_RATES))
 
@@ -76,6 +87,12 @@ class Settings:
             max_page_size=_int(env, "MENTORMATCH_MAX_PAGE_SIZE", 100),
             service_timeout_s=float(env.get("MENTORMATCH_SERVICE_TIMEOUT_S", "5")),
             rates=_rates(env.get("MENTORMATCH_RATES")),
+            max_query_cost=_int(env, "MENTORMATCH_MAX_QUERY_COST", 50_000),
+            max_body_bytes=_int(env, "MENTORMATCH_MAX_BODY_BYTES", 100_000),
+            rate_limit_per_minute=_int(env, "MENTORMATCH_RATE_LIMIT_PER_MINUTE", 600),
+            allowed_origins=tuple(
+                o.strip() for o in env.get("MENTORMATCH_ALLOWED_ORIGINS", "").split(",") if o.strip()
+            ),
         )
         if environment is Environment.PRODUCTION and not (settings.uses_postgres and settings.uses_redis):
             raise SettingsError("production needs DATABASE_URL=postgres://... and REDIS_URL=redis://...")

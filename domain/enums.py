@@ -94,3 +94,11 @@ FUNDING_WEEKDAYS: dict[Funding, int] = {
     Funding.PUBLIC_JOB_SEEKER: WORKDAYS_MASK | (1 << Weekday.SATURDAY),
     Funding.APPRENTICESHIP: WORKDAYS_MASK,
 }
+
+
+class Role(StrEnum):
+    """Who a bearer token speaks for."""
+
+    STAFF = "staff"
+    MENTOR = "mentor"
+    STUDENT = "student"

@@ -18,6 +18,7 @@ from domain.enums import (
     Funding,
     MentorshipEndReason,
     MentorStatus,
+    Role,
     RunStatus,
     SessionKind,
     SessionStatus,
@@ -372,5 +373,37 @@ class CalendarFeed(TimestampedModel):
         constraints = (
             CheckConstraint(
                 check="(mentor_id IS NULL) <> (student_id IS NULL)", name="calendar_feed_one_owner"
+            ),
+        )
+
+
+class ApiToken(Model):
+    """A bearer token. Opaque: only its SHA-256 is stored, so a database leak reveals no usable token, and
+    revoking or expiring it takes effect on the next request (and closes open websockets)."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    role = fields.CharEnumField(Role, max_length=16)
+    mentor: fields.ForeignKeyNullableRelation[Mentor] = fields.ForeignKeyField(
+        "models.Mentor", related_name="tokens", null=True, on_delete=fields.CASCADE
+    )
+    mentor_id: int | None
+    student: fields.ForeignKeyNullableRelation[Student] = fields.ForeignKeyField(
+        "models.Student", related_name="tokens", null=True, on_delete=fields.CASCADE
+    )
+    student_id: int | None
+    label = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"
+        constraints = (
+            CheckConstraint(
+                check="(role = 'staff' AND mentor_id IS NULL AND student_id IS NULL) OR "
+                "(role = 'mentor' AND mentor_id IS NOT NULL AND student_id IS NULL) OR "
+                "(role = 'student' AND student_id IS NOT NULL AND mentor_id IS NULL)",
+                name="api_token_role_owner",
             ),
         )

@@ -57,6 +57,7 @@ class Loaders:
         self.project: DataLoader[int, Project | None] = _by_id(Project)
         self.mentor: DataLoader[int, Mentor | None] = _by_id(Mentor)
         self.student: DataLoader[int, Student | None] = _by_id(Student)
+        self.mentorship: DataLoader[int, Mentorship | None] = _by_id(Mentorship)
         self.project_ids_by_mentor: DataLoader[int, list[int]] = DataLoader(load_fn=self._project_ids)
         self.mentor_windows: DataLoader[int, list[MentorAvailability]] = DataLoader(
             load_fn=self._mentor_windows

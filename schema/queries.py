@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from tortoise.expressions import Subquery
 
 from domain import models
+from domain.access import visible_mentors, visible_sessions, visible_students
 from domain.enums import SessionStatus as SessionStatusEnum
 from domain.errors import DomainError
 from schema.context import Info
@@ -32,8 +33,22 @@ async def _typed(action: Callable[[], Awaitable[T]]) -> T:
         ) from error
 
 
+@strawberry.type(description="Who the request's bearer token speaks for.")
+class ViewerInfo:
+    role: str | None
+    mentor_id: int | None
+    student_id: int | None
+
+
 @strawberry.type
 class Query:
+    @strawberry.field(description="The signed-in viewer (all null when anonymous).")
+    def viewer(self, info: Info) -> ViewerInfo:
+        v = info.context.viewer
+        return ViewerInfo(
+            role=v.role.value if v.role else None, mentor_id=v.mentor_id, student_id=v.student_id
+        )
+
     @strawberry.field
     async def path(self, info: Info, id: int) -> Path | None:
         row = await info.context.loaders.path.load(id)
@@ -97,7 +112,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Mentor]:
-        qs = models.Mentor.all()
+        qs = visible_mentors(models.Mentor.all(), info.context.viewer)
         if project_id is not None:
             qs = qs.filter(id__in=Subquery(models.Mentor.filter(projects__id=project_id).values("id")))
         if path_id is not None:
@@ -130,7 +145,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Student]:
-        qs = models.Student.all()
+        qs = visible_students(models.Student.all(), info.context.viewer)
         if path_id is not None:
             qs = qs.filter(path_id=path_id)
         if project_id is not None:
@@ -166,7 +181,9 @@ class Query:
         after: str | None = None,
     ) -> Connection[Session]:
         start, end = paris_week_bounds(week)
-        qs = models.Session.filter(starts_at__gte=start, starts_at__lt=end)
+        qs = visible_sessions(
+            models.Session.filter(starts_at__gte=start, starts_at__lt=end), info.context.viewer
+        )
         if mentor_id is not None:
             qs = qs.filter(mentorship__mentor_id=mentor_id)
         if student_id is not None:

@@ -19,17 +19,35 @@ from domain.models import MatchingRun
 from domain.services import events
 from jobs.events import hub_for
 from schema.context import Info
+from schema.policies import policy_for
 from schema.run_types import AssignmentEvent, RunProgressEvent
 
 # A run's progress stream ends with the first of these statuses.
 _FINAL = {s.value for s in RunStatusEnum if s not in (RunStatusEnum.QUEUED, RunStatusEnum.RUNNING)}
 
 
-def audience(
+async def audience(
     info: Info, *, run_id: UUID | None = None, mentor_id: int | None = None, student_id: int | None = None
 ) -> str:
     """The one topic this subscriber may follow. The only filter between topics: a subscriber reads
-    events of this topic and of no other, so a mentor never receives another mentor's events."""
+    events of this topic and of no other, so a mentor never receives another mentor's events.
+
+    The viewer must be allowed to follow it (schema.policies): graphql-core opens a subscription's event
+    stream without the resolver middleware that guards every other field, so the check lives here. A
+    refused topic looks like a missing one.
+    """
+    viewer = await info.context.current_viewer()
+    field = (
+        "matchingRunProgress"
+        if run_id is not None
+        else ("mentorAssignments" if mentor_id is not None else "studentAssignments")
+    )
+    args = {"runId": run_id, "mentorId": mentor_id, "studentId": student_id}
+    if not await policy_for("Subscription", field)(viewer, args):
+        code = "NOT_FOUND" if viewer.is_authenticated else "UNAUTHENTICATED"
+        raise GraphQLError(
+            "not found" if viewer.is_authenticated else "sign in first", extensions={"code": code}
+        )
     if run_id is not None:
         return events.run_topic(run_id)
     if mentor_id is not None:
@@ -47,12 +65,13 @@ class Subscription:
     async def matching_run_progress(
         self, info: Info, run_id: UUID, after_event_id: int | None = None
     ) -> AsyncGenerator[RunProgressEvent, None]:
+        topic = await audience(info, run_id=run_id)
         if not await MatchingRun.exists(id=run_id):
             raise GraphQLError(
                 f"MatchingRun {run_id} does not exist", extensions={"code": "NOT_FOUND", "field": "runId"}
             )
         hub = hub_for(info.context.settings.redis_url)
-        async for event in hub.stream([audience(info, run_id=run_id)], after_event_id or 0):
+        async for event in hub.stream([topic], after_event_id or 0):
             yield RunProgressEvent.of(event)
             if event.kind == "status" and event.payload.get("status") in _FINAL:
                 return
@@ -63,8 +82,9 @@ class Subscription:
     async def mentor_assignments(
         self, info: Info, mentor_id: int, after_event_id: int | None = None
     ) -> AsyncGenerator[AssignmentEvent, None]:
+        topic = await audience(info, mentor_id=mentor_id)
         hub = hub_for(info.context.settings.redis_url)
-        async for event in hub.stream([audience(info, mentor_id=mentor_id)], after_event_id):
+        async for event in hub.stream([topic], after_event_id):
             yield AssignmentEvent.of(event)
 
     @strawberry.subscription(
@@ -73,6 +93,7 @@ class Subscription:
     async def student_assignments(
         self, info: Info, student_id: int, after_event_id: int | None = None
     ) -> AsyncGenerator[AssignmentEvent, None]:
+        topic = await audience(info, student_id=student_id)
         hub = hub_for(info.context.settings.redis_url)
-        async for event in hub.stream([audience(info, student_id=student_id)], after_event_id):
+        async for event in hub.stream([topic], after_event_id):
             yield AssignmentEvent.of(event)

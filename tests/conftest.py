@@ -23,15 +23,18 @@ from tortoise.backends.base import executor as tortoise_executor
 from api import services
 from api.app import create_app
 from api.settings import Settings
+from domain.enums import Role
+from domain.services.tokens import issue_token
 
 POSTGRES_SERVER = os.environ.get("MENTORMATCH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("MENTORMATCH_TEST_REDIS", "redis://127.0.0.1:6379/15")
 TEST_DATABASE = f"mentormatch_test_{os.getpid()}"
 
 TABLES = [
-    "event",
     "discovery_note",
     "calendar_feed",
+    "event",
+    "api_token",
     "session",
     "mentorship",
     "matching_run",
@@ -98,11 +101,14 @@ async def backend(
     # switching from SQLite to PostgreSQL in one process would reuse SQLite's "?" placeholders.
     tortoise_executor.EXECUTOR_CACHE.clear()
     await services.connect_database(chosen.settings)
-    await services.migrate()
-    yield chosen
-    await services.disconnect()
-    if chosen.is_postgres:
-        await _drop_postgres_database()
+    try:
+        await services.migrate()
+        yield chosen
+    finally:
+        # Always close: an open aiosqlite connection keeps its thread, and pytest, alive at exit.
+        await services.disconnect()
+        if chosen.is_postgres:
+            await _drop_postgres_database()
 
 
 async def truncate_all(backend: Backend) -> None:
@@ -123,10 +129,18 @@ async def db(backend: Backend) -> AsyncIterator[Backend]:
 
 
 @pytest.fixture
-async def client(db: Backend) -> AsyncIterator[httpx.AsyncClient]:
+async def staff_token(db: Backend) -> str:
+    token, _ = await issue_token(Role.STAFF, label="tests")
+    return token
+
+
+@pytest.fixture
+async def client(db: Backend, staff_token: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app, signed in as staff (tests of access rules use their own tokens)."""
     app = create_app(db.settings, manage_database=False)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    headers = {"authorization": f"Bearer {staff_token}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=headers) as http:
         yield http
 
 

@@ -18,16 +18,16 @@ async def test_concurrent_pairings_never_exceed_capacity(db: Backend) -> None:
     mentor = await factories.mentor(projects, capacity=3)
     students = [await factories.student(path, projects[0], n=n) for n in range(20)]
 
-    async def pair(student_id: int) -> bool:
+    async def pair(k: int, student_id: int) -> bool:
+        # Each discovery session at its own hour, so only capacity (R2) can refuse.
+        at = datetime(2026, 11, 23 + k % 5, 8 + k // 5, 0)
         try:
-            await mentorships.create_mentorship(
-                mentorships.MentorshipInput(student_id, mentor.id, datetime(2026, 11, 24, 19, 0))
-            )
+            await mentorships.create_mentorship(mentorships.MentorshipInput(student_id, mentor.id, at))
             return True
         except Conflict:
             return False
 
-    results = await asyncio.gather(*(pair(s.id) for s in students))
+    results = await asyncio.gather(*(pair(k, s.id) for k, s in enumerate(students)))
     assert sum(results) == 3
     assert await Mentorship.filter(mentor_id=mentor.id, ended_on__isnull=True).count() == 3
 

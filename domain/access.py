@@ -1,0 +1,94 @@
+"""Who may see and do what (issue 7). One place for the rules, used by the GraphQL guard and the services.
+
+- Staff read and do everything.
+- A mentor reads themself, their current students (profile included) and the mentorships and sessions
+  they are part of; never another mentor's.
+- A student reads themself, their current mentor, their own mentorships and sessions and the shared
+  notes; never a private comment.
+- Anonymous callers read only the public catalogue (paths and projects).
+A refused object looks exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
+
+from domain.enums import Role
+from domain.models import Mentor, Mentorship, Session, Student
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    role: Role | None = None
+    mentor_id: int | None = None
+    student_id: int | None = None
+    token_id: int | None = None
+    expires_at: datetime | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.role is not None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role is Role.STAFF
+
+    @property
+    def key(self) -> str:
+        """A stable key for rate limiting."""
+        return f"token:{self.token_id}" if self.token_id is not None else "anonymous"
+
+
+ANONYMOUS = Viewer()
+
+
+def owns_pair(viewer: Viewer, mentor_id: int, student_id: int) -> bool:
+    """The viewer is staff, or the mentor or the student of this pair."""
+    return viewer.is_staff or viewer.mentor_id == mentor_id or viewer.student_id == student_id
+
+
+def may_read_private_comment(viewer: Viewer, mentor_id: int) -> bool:
+    """R16: mentors and staff, never the student."""
+    return viewer.is_staff or viewer.mentor_id == mentor_id
+
+
+async def current_mentor_of(student_id: int) -> int | None:
+    row = await Mentorship.filter(student_id=student_id, ended_on__isnull=True).first()
+    return row.mentor_id if row else None
+
+
+def visible_mentors(queryset: QuerySet[Mentor], viewer: Viewer) -> QuerySet[Mentor]:
+    """Scope a mentor list to what the viewer may read (so page counts leak nothing)."""
+    if viewer.is_staff:
+        return queryset
+    if viewer.mentor_id is not None:
+        return queryset.filter(id=viewer.mentor_id)
+    if viewer.student_id is not None:
+        current = Mentorship.filter(student_id=viewer.student_id, ended_on__isnull=True).values("mentor_id")
+        return queryset.filter(id__in=Subquery(current))
+    return queryset.filter(id__in=[])
+
+
+def visible_students(queryset: QuerySet[Student], viewer: Viewer) -> QuerySet[Student]:
+    if viewer.is_staff:
+        return queryset
+    if viewer.student_id is not None:
+        return queryset.filter(id=viewer.student_id)
+    if viewer.mentor_id is not None:
+        current = Mentorship.filter(mentor_id=viewer.mentor_id, ended_on__isnull=True).values("student_id")
+        return queryset.filter(id__in=Subquery(current))
+    return queryset.filter(id__in=[])
+
+
+def visible_sessions(queryset: QuerySet[Session], viewer: Viewer) -> QuerySet[Session]:
+    if viewer.is_staff:
+        return queryset
+    if viewer.mentor_id is not None:
+        return queryset.filter(mentorship__mentor_id=viewer.mentor_id)
+    if viewer.student_id is not None:
+        return queryset.filter(mentorship__student_id=viewer.student_id)
+    return queryset.filter(id__in=[])

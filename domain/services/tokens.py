@@ -1,0 +1,88 @@
+"""Bearer tokens: opaque random strings, stored as SHA-256 hashes, with an expiry and revocation."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from domain.access import ANONYMOUS, Viewer
+from domain.enums import Role
+from domain.errors import ValidationFailed
+from domain.models import ApiToken, Mentor, Student
+from domain.services._common import get_or_not_found
+
+PREFIX = "mm_"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def issue_token(
+    role: Role,
+    *,
+    mentor_id: int | None = None,
+    student_id: int | None = None,
+    ttl: timedelta = timedelta(days=30),
+    label: str = "",
+) -> tuple[str, ApiToken]:
+    """Create a token; the plain text is returned once and never stored."""
+    if role is Role.MENTOR and (mentor_id is None or student_id is not None):
+        raise ValidationFailed("a mentor token names the mentor", field="mentorId")
+    if role is Role.STUDENT and (student_id is None or mentor_id is not None):
+        raise ValidationFailed("a student token names the student", field="studentId")
+    if role is Role.STAFF and (mentor_id is not None or student_id is not None):
+        raise ValidationFailed("a staff token names nobody", field="role")
+    if ttl <= timedelta(0):
+        raise ValidationFailed("must be positive", field="ttl")
+    plain = PREFIX + secrets.token_urlsafe(32)
+    async with in_transaction():
+        if mentor_id is not None:
+            await get_or_not_found(Mentor, mentor_id, field="mentorId")
+        if student_id is not None:
+            await get_or_not_found(Student, student_id, field="studentId")
+        row = await ApiToken.create(
+            token_hash=hash_token(plain),
+            role=role,
+            mentor_id=mentor_id,
+            student_id=student_id,
+            label=label,
+            expires_at=datetime.now(UTC) + ttl,
+        )
+    return plain, row
+
+
+async def authenticate(token: str | None, *, now: datetime | None = None) -> Viewer:
+    """The viewer a token speaks for; ANONYMOUS for no token or an unknown, expired or revoked one."""
+    if not token or not token.startswith(PREFIX):
+        return ANONYMOUS
+    row = await ApiToken.get_or_none(token_hash=hash_token(token))
+    if row is None or row.revoked_at is not None or row.expires_at <= (now or datetime.now(UTC)):
+        return ANONYMOUS
+    return Viewer(
+        role=row.role,
+        mentor_id=row.mentor_id,
+        student_id=row.student_id,
+        token_id=row.id,
+        expires_at=row.expires_at,
+    )
+
+
+async def still_valid(token_id: int, *, now: datetime | None = None) -> bool:
+    row = await ApiToken.get_or_none(id=token_id)
+    return row is not None and row.revoked_at is None and row.expires_at > (now or datetime.now(UTC))
+
+
+async def revoke_token(token_id: int) -> None:
+    await ApiToken.filter(id=token_id, revoked_at__isnull=True).update(revoked_at=datetime.now(UTC))
+
+
+def bearer(header: str | None) -> str | None:
+    """The token in an ``Authorization: Bearer <token>`` header (case-insensitive scheme)."""
+    if not header:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None

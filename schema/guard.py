@@ -1,0 +1,129 @@
+"""Authorization on every field and every object (issue 7).
+
+A schema extension wraps every resolver:
+- a root field (Query, Mutation, Subscription) first passes its policy (schema.policies);
+- every object a resolver returns (alone, in a list, or as a connection edge's node) is shown only to a
+  viewer who may read it, else it is treated as missing: null, dropped from the list, or NotFoundError in
+  a mutation's result union;
+- private comments are blanked for anyone but staff and the session's mentor (R16).
+The rules themselves live in domain.access; list scoping for correct page counts lives in the queries.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from graphql import GraphQLError, GraphQLList, GraphQLNonNull, GraphQLResolveInfo, GraphQLUnionType
+from strawberry.extensions import SchemaExtension
+
+from domain.access import Viewer, may_read_private_comment, owns_pair
+from domain.errors import ErrorCode
+from schema.context import Context
+from schema.errors import NotFoundError
+from schema.pagination import Edge
+from schema.policies import policy_for
+from schema.types import Mentor, Mentorship, Session, Student
+
+ROOTS = frozenset({"Query", "Mutation", "Subscription"})
+PRIVATE_FIELDS = {("Session", "privateComment")}
+
+
+class Refused(GraphQLError):
+    pass
+
+
+async def may_read(viewer: Viewer, obj: object, context: Context) -> bool:
+    """May ``viewer`` read this object? Objects of other types carry no personal data."""
+    if viewer.is_staff:
+        return True
+    loaders = context.loaders
+    if isinstance(obj, Mentor):
+        if viewer.mentor_id == obj.id:
+            return True
+        if viewer.student_id is not None:
+            current = await loaders.current_mentorship_by_student.load(viewer.student_id)
+            return current is not None and current.mentor_id == obj.id
+        return False
+    if isinstance(obj, Student):
+        if viewer.student_id == obj.id:
+            return True
+        if viewer.mentor_id is not None:
+            current = await loaders.current_mentorship_by_student.load(obj.id)
+            return current is not None and current.mentor_id == viewer.mentor_id
+        return False
+    if isinstance(obj, Mentorship):
+        return owns_pair(viewer, obj.mentor_id, obj.student_id)
+    if isinstance(obj, Session):
+        pair = await loaders.mentorship.load(obj.mentorship_id)
+        return pair is not None and owns_pair(viewer, pair.mentor_id, pair.student_id)
+    return True
+
+
+def _refusal(info: GraphQLResolveInfo[Context]) -> object:
+    """What a refused root field returns: the same as for a missing object."""
+    return_type = info.return_type
+    if not isinstance(return_type, GraphQLNonNull):
+        return None
+    inner = return_type.of_type
+    if isinstance(inner, GraphQLUnionType) and "NotFoundError" in {t.name for t in inner.types}:
+        return NotFoundError(code=ErrorCode.NOT_FOUND, message="not found", field=None)
+    if isinstance(inner, GraphQLList):
+        return []
+    code = "NOT_FOUND" if info.context.viewer.is_authenticated else "UNAUTHENTICATED"
+    raise Refused("not found" if code == "NOT_FOUND" else "sign in first", extensions={"code": code})
+
+
+class AccessGuard(SchemaExtension):
+    async def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo[Context],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        parent = info.parent_type.name
+        field = info.field_name
+        if parent.startswith("__") or field.startswith("__"):
+            return await _await(_next(root, info, *args, **kwargs))
+        viewer = await info.context.current_viewer()
+        if parent in ROOTS:
+            policy = policy_for(parent, field)
+            if not await policy(viewer, kwargs):
+                if parent == "Subscription":
+                    code = "NOT_FOUND" if viewer.is_authenticated else "UNAUTHENTICATED"
+                    raise Refused(
+                        "not found" if viewer.is_authenticated else "sign in first", extensions={"code": code}
+                    )
+                return _refusal(info)
+        result = _next(root, info, *args, **kwargs)
+        if inspect.isasyncgen(result):
+            return result
+        result = await _await(result)
+        if (parent, field) in PRIVATE_FIELDS:
+            pair = await info.context.loaders.mentorship.load(root.mentorship_id)
+            if pair is None or not may_read_private_comment(viewer, pair.mentor_id):
+                return None if not isinstance(info.return_type, GraphQLNonNull) else ""
+            return result
+        return await self._filter(viewer, result, info)
+
+    async def _filter(self, viewer: Viewer, result: Any, info: GraphQLResolveInfo[Context]) -> Any:
+        context = info.context
+        if isinstance(result, list):
+            kept = []
+            for item in result:
+                node = item.node if isinstance(item, Edge) else item
+                if await may_read(viewer, node, context):
+                    kept.append(item)
+            return kept
+        if result is not None and not await may_read(viewer, result, context):
+            return _refusal(info)
+        return result
+
+
+async def _await(value: Any) -> Any:
+    while inspect.isawaitable(value):
+        value = await value
+    return value

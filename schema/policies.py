@@ -1,0 +1,134 @@
+"""Which root operations each viewer may call. A root field not listed here is staff-only, so a new
+operation is closed until someone decides who may use it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from domain.access import Viewer
+from domain.models import Mentorship, Session
+
+Policy = Callable[[Viewer, Mapping[str, Any]], Awaitable[bool]]
+
+
+async def public(_viewer: Viewer, _args: Mapping[str, Any]) -> bool:
+    return True
+
+
+async def authenticated(viewer: Viewer, _args: Mapping[str, Any]) -> bool:
+    """Any signed-in viewer; the objects returned are then filtered one by one (schema.guard)."""
+    return viewer.is_authenticated
+
+
+async def staff(viewer: Viewer, _args: Mapping[str, Any]) -> bool:
+    return viewer.is_staff
+
+
+def _id(args: Mapping[str, Any], name: str) -> object:
+    if name in args:
+        return args[name]
+    payload = args.get("input")
+    # Arguments arrive as graphql-core gives them: input objects are plain mappings.
+    return payload.get(name) if isinstance(payload, Mapping) else None
+
+
+def self_mentor(arg: str) -> Policy:
+    """Staff, or the mentor the argument names."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        return viewer.is_staff or (viewer.mentor_id is not None and viewer.mentor_id == _id(args, arg))
+
+    return check
+
+
+def self_student(arg: str) -> Policy:
+    """Staff, or the student the argument names."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        return viewer.is_staff or (viewer.student_id is not None and viewer.student_id == _id(args, arg))
+
+    return check
+
+
+def _arg(args: Mapping[str, Any], name: str) -> Any:
+    payload = args.get("input")
+    if isinstance(payload, Mapping) and name in payload:
+        return payload[name]
+    return args.get(name)
+
+
+def mentor_of_mentorship(arg: str) -> Policy:
+    """Staff, or the mentor of the mentorship the argument names (R13, R19: mentors book)."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        if viewer.is_staff:
+            return True
+        if viewer.mentor_id is None:
+            return False
+        pair = await Mentorship.get_or_none(id=_arg(args, arg))
+        return pair is not None and pair.mentor_id == viewer.mentor_id
+
+    return check
+
+
+def mentor_of_session(arg: str) -> Policy:
+    """Staff, or the mentor of the session the argument names."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        if viewer.is_staff:
+            return True
+        if viewer.mentor_id is None:
+            return False
+        session = await Session.get_or_none(id=_arg(args, arg)).select_related("mentorship")
+        return session is not None and session.mentorship.mentor_id == viewer.mentor_id
+
+    return check
+
+
+async def feed_owner(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+    """Staff, or the owner of the calendar feed."""
+    owner, owner_id = _arg(args, "owner"), _arg(args, "ownerId")
+    if viewer.is_staff:
+        return True
+    if str(owner).upper() == "MENTOR":
+        return viewer.mentor_id is not None and viewer.mentor_id == owner_id
+    if str(owner).upper() == "STUDENT":
+        return viewer.student_id is not None and viewer.student_id == owner_id
+    return False
+
+
+ROOT_POLICIES: dict[tuple[str, str], Policy] = {
+    ("Query", "path"): public,
+    ("Query", "paths"): public,
+    ("Query", "project"): public,
+    ("Query", "projects"): public,
+    ("Query", "mentor"): authenticated,
+    ("Query", "mentors"): authenticated,
+    ("Query", "student"): authenticated,
+    ("Query", "students"): authenticated,
+    ("Query", "mentorship"): authenticated,
+    ("Query", "sessions"): authenticated,
+    ("Query", "viewer"): public,
+    ("Mutation", "updateMentor"): self_mentor("id"),
+    ("Mutation", "setMentorAvailability"): self_mentor("mentorId"),
+    ("Mutation", "updateStudent"): self_student("id"),
+    ("Mutation", "setStudentAvailability"): self_student("studentId"),
+    ("Query", "mentorStatement"): self_mentor("mentorId"),
+    ("Mutation", "bookSession"): mentor_of_mentorship("mentorshipId"),
+    ("Mutation", "scheduleSeries"): mentor_of_mentorship("mentorshipId"),
+    ("Mutation", "rescheduleSession"): mentor_of_session("id"),
+    ("Mutation", "cancelSession"): mentor_of_session("id"),
+    ("Mutation", "setSessionStatus"): mentor_of_session("id"),
+    ("Mutation", "endSession"): mentor_of_session("id"),
+    ("Mutation", "updateSessionNotes"): mentor_of_session("id"),
+    ("Mutation", "setDiscoveryNotes"): mentor_of_session("sessionId"),
+    ("Mutation", "rotateCalendarFeed"): feed_owner,
+    # Subscriptions: a viewer follows only their own assignments; runs are staff-only (the default).
+    ("Subscription", "mentorAssignments"): self_mentor("mentorId"),
+    ("Subscription", "studentAssignments"): self_student("studentId"),
+}
+
+
+def policy_for(parent: str, field: str) -> Policy:
+    return ROOT_POLICIES.get((parent, field), staff)

@@ -1,0 +1,210 @@
+"""The write half of the access matrix: every mutation in the schema x every role x own and foreign
+targets. A refused write answers like a missing object and changes nothing in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from tortoise import Tortoise
+
+from api.app import create_app
+from domain.models import Session
+from schema.build import schema as sdl_schema
+from tests.auth_world import ROLES, World, build_world
+from tests.conftest import Backend
+
+TABLES = [
+    "path",
+    "project",
+    "mentor",
+    "student",
+    "mentor_availability",
+    "student_availability",
+    "mentorship",
+    "session",
+    "matching_run",
+    "mentor_project",
+]
+
+Target = dict[str, int]
+Probe = Callable[[Target], tuple[str, dict[str, Any]]]
+
+# One probe per mutation: the document and its variables for a target (own or foreign objects).
+PROBES: dict[str, Probe] = {
+    "createPath": lambda t: ('mutation { createPath(input: {name: "New path"}) { __typename } }', {}),
+    "updatePath": lambda t: ('mutation { updatePath(input: {id: 1, name: "Renamed"}) { __typename } }', {}),
+    "createProject": lambda t: (
+        'mutation { createProject(input: {pathId: 1, name: "New"}) { __typename } }',
+        {},
+    ),
+    "updateProject": lambda t: ("mutation { updateProject(input: {id: 1, level: 3}) { __typename } }", {}),
+    "createMentor": lambda t: (
+        'mutation { createMentor(input: {name: "N", email: "n@example.org", capacity: 3, '
+        'projectIds: [1], startDate: "2026-01-05"}) { __typename } }',
+        {},
+    ),
+    "updateMentor": lambda t: (
+        "mutation($id: Int!) { updateMentor(input: {id: $id, capacity: 7}) { __typename } }",
+        {"id": t["mentor"]},
+    ),
+    "createStudent": lambda t: (
+        'mutation { createStudent(input: {name: "S", email: "s@example.org", pathId: 1, '
+        "currentProjectId: 1}) { __typename } }",
+        {},
+    ),
+    "updateStudent": lambda t: (
+        'mutation($id: Int!) { updateStudent(input: {id: $id, phone: "+33 1"}) { __typename } }',
+        {"id": t["student"]},
+    ),
+    "setMentorAvailability": lambda t: (
+        "mutation($id: Int!) { setMentorAvailability(mentorId: $id, windows: "
+        '[{weekday: 5, start: "09:00", end: "12:00"}]) { __typename } }',
+        {"id": t["mentor"]},
+    ),
+    "setStudentAvailability": lambda t: (
+        "mutation($id: Int!) { setStudentAvailability(studentId: $id, windows: "
+        '[{weekday: 5, start: "09:00", end: "12:00"}]) { __typename } }',
+        {"id": t["student"]},
+    ),
+    "createMentorship": lambda t: (
+        "mutation($s: Int!, $m: Int!) { createMentorship(input: {studentId: $s, "
+        'mentorId: $m, firstSessionAt: "2026-12-01T10:00"}) { __typename } }',
+        {"s": 3, "m": t["mentor"]},
+    ),
+    "startRun": lambda t: ("mutation { startRun(input: {timeLimitS: 1}) { __typename } }", {}),
+    "cancelRun": lambda t: (
+        'mutation { cancelRun(id: "00000000-0000-0000-0000-000000000001") { __typename } }',
+        {},
+    ),
+    "publishRun": lambda t: (
+        'mutation { publishRun(input: {runId: "00000000-0000-0000-0000-000000000001"}) { __typename } }',
+        {},
+    ),
+    "bookSession": lambda t: (
+        "mutation($p: Int!) { bookSession(input: {mentorshipId: $p, startsAt: "
+        '"2026-12-08T19:00"}) { __typename } }',
+        {"p": t["pair"]},
+    ),
+    "scheduleSeries": lambda t: (
+        "mutation($p: Int!) { scheduleSeries(input: {mentorshipId: $p, firstWeek: "
+        '"2026-12-07", weeks: 2}) { __typename } }',
+        {"p": t["pair"]},
+    ),
+    "rescheduleSession": lambda t: (
+        "mutation($id: Int!) { rescheduleSession(input: {id: $id, startsAt: "
+        '"2026-12-02T11:00"}) { __typename } }',
+        {"id": t["session"]},
+    ),
+    "cancelSession": lambda t: (
+        "mutation($id: Int!) { cancelSession(id: $id) { __typename } }",
+        {"id": t["session"]},
+    ),
+    "setSessionStatus": lambda t: (
+        "mutation($id: Int!) { setSessionStatus(input: {id: $id, status: CANCELLED}) { __typename } }",
+        {"id": t["session"]},
+    ),
+    "endSession": lambda t: (
+        "mutation($id: Int!) { endSession(input: {id: $id, status: COMPLETED}) { __typename } }",
+        {"id": t["session"]},
+    ),
+    "updateSessionNotes": lambda t: (
+        'mutation($id: Int!) { updateSessionNotes(input: {id: $id, notes: "n", '
+        'privateComment: "p"}) { __typename } }',
+        {"id": t["session"]},
+    ),
+    "setDiscoveryNotes": lambda t: (
+        'mutation($id: Int!) { setDiscoveryNotes(input: {sessionId: $id, goals: "g"}) { __typename } }',
+        {"id": t["session"]},
+    ),
+    "rotateCalendarFeed": lambda t: (
+        "mutation($id: Int!) { rotateCalendarFeed(input: {owner: MENTOR, ownerId: $id}) { __typename } }",
+        {"id": t["mentor"]},
+    ),
+}
+
+# The write rules, written out independently of schema.policies: (role kind, mutation) -> own only.
+OWN_WRITES = {
+    "mentor": {
+        "updateMentor",
+        "setMentorAvailability",
+        "bookSession",
+        "scheduleSeries",
+        "rescheduleSession",
+        "cancelSession",
+        "setSessionStatus",
+        "endSession",
+        "updateSessionNotes",
+        "setDiscoveryNotes",
+        "rotateCalendarFeed",
+    },
+    "student": {"updateStudent", "setStudentAvailability"},
+}
+
+
+def allowed(role: str, mutation: str, side: str) -> bool:
+    if role == "staff":
+        return True
+    kind = role.split("_")[0]
+    return side == "own" and mutation in OWN_WRITES.get(kind, set())
+
+
+async def snapshot() -> list[Any]:
+    conn = Tortoise.get_connection("default")
+    return [await conn.execute_query_dict(f'SELECT * FROM "{table}" ORDER BY 1') for table in TABLES]
+
+
+async def test_refused_writes_change_nothing(db: Backend) -> None:
+    world: World = await build_world()
+    sessions = {s.mentorship_id: s.id for s in await Session.all()}
+    a = {
+        "mentor": world.mentor_a.id,
+        "student": world.student_a.id,
+        "pair": world.pair_a.id,
+        "session": sessions[world.pair_a.id],
+    }
+    b = {
+        "mentor": world.mentor_b.id,
+        "student": world.student_b.id,
+        "pair": world.pair_b.id,
+        "session": sessions[world.pair_b.id],
+    }
+    mutation_type = sdl_schema._schema.mutation_type
+    assert mutation_type is not None
+    missing = sorted(set(mutation_type.fields) - set(PROBES))
+    assert not missing, f"add a write probe for: {missing}"
+    app = create_app(db.settings, manage_database=False)
+    cases = unauthorized = 0
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        for name in mutation_type.fields:
+            for role in ROLES:
+                if role == "staff":
+                    continue  # staff may do everything; their writes would change the world for the others
+                own, foreign = (b, a) if role.endswith("_b") else (a, b)
+                for side, target in (("own", own), ("foreign", foreign)):
+                    if allowed(role, name, side):
+                        continue
+                    token = world.tokens[role]
+                    headers = {"authorization": f"Bearer {token}"} if token else {}
+                    document, variables = PROBES[name](target)
+                    before = await snapshot()
+                    body = (
+                        await http.post(
+                            "/graphql", json={"query": document, "variables": variables}, headers=headers
+                        )
+                    ).json()
+                    cases += 1
+                    after = await snapshot()
+                    result = (body.get("data") or {}).get(name)
+                    refused = (result == {"__typename": "NotFoundError"}) or (
+                        result is None
+                        and body.get("errors", [{}])[0].get("extensions", {}).get("code")
+                        in {"NOT_FOUND", "UNAUTHENTICATED"}
+                    )
+                    if before != after or not refused:
+                        unauthorized += 1
+                        print(f"WRITE {role} {side} {name}: {body}")
+    print(f"access matrix (writes): {cases} refused cases, {unauthorized} unauthorized writes")
+    assert cases > len(mutation_type.fields) * 4
+    assert unauthorized == 0
