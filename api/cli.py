@@ -8,6 +8,7 @@ import sys
 
 from api import services
 from api.settings import Settings, SettingsError
+from domain.errors import DomainError
 
 
 def _migrate(settings: Settings) -> int:
@@ -36,6 +37,61 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
                 return
             summary = await seed(students=args.students, mentors=args.mentors, seed_number=args.seed)
             print(f"seeded: {summary}")
+        finally:
+            await services.disconnect()
+
+    asyncio.run(run())
+    return 0
+
+
+def _demo_tokens(settings: Settings) -> int:
+    """Print a bearer token per role (staff, a mentor with students, one of their students)."""
+    from datetime import timedelta
+
+    from domain.enums import Role
+    from domain.models import Mentorship
+    from domain.services.tokens import issue_token
+
+    async def run() -> None:
+        await services.connect_database(settings)
+        try:
+            pair = await Mentorship.filter(ended_on__isnull=True).order_by("mentor_id").first()
+            week = timedelta(days=7)
+            staff, _ = await issue_token(Role.STAFF, ttl=week, label="demo")
+            print("demo tokens (valid 7 days; send as 'Authorization: Bearer <token>'):")
+            print(f"  staff:              {staff}")
+            if pair is not None:
+                mentor, _ = await issue_token(Role.MENTOR, mentor_id=pair.mentor_id, ttl=week, label="demo")
+                student, _ = await issue_token(
+                    Role.STUDENT, student_id=pair.student_id, ttl=week, label="demo"
+                )
+                print(f"  mentor {pair.mentor_id:<11} {mentor}")
+                print(f"  student {pair.student_id:<10} {student}")
+        finally:
+            await services.disconnect()
+
+    asyncio.run(run())
+    return 0
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from domain.enums import Role
+    from domain.services.tokens import issue_token
+
+    async def run() -> None:
+        await services.connect_database(settings)
+        try:
+            role = Role(args.role)
+            token, _ = await issue_token(
+                role,
+                mentor_id=args.id if role is Role.MENTOR else None,
+                student_id=args.id if role is Role.STUDENT else None,
+                ttl=timedelta(days=args.days),
+                label=args.label,
+            )
+            print(token)
         finally:
             await services.disconnect()
 
@@ -80,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--students", type=int, default=500)
         p.add_argument("--mentors", type=int, default=None)
         p.add_argument("--seed", type=int, default=7)
+    token = sub.add_parser("token", help="issue a bearer token (printed once; stored hashed)")
+    token.add_argument("--role", choices=["staff", "mentor", "student"], required=True)
+    token.add_argument("--id", type=int, default=None, help="the mentor's or student's id")
+    token.add_argument("--days", type=int, default=30)
+    token.add_argument("--label", default="")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -89,11 +150,14 @@ def main(argv: list[str] | None = None) -> int:
             return _seed(settings, args)
         if args.command == "demo":
             _seed(settings, args)
+            _demo_tokens(settings)
             return _serve(settings)
+        if args.command == "token":
+            return _token(settings, args)
         if args.command == "worker":
             return _worker(settings)
         return _serve(settings)
-    except (SettingsError, services.ServiceUnavailable) as exc:
+    except (SettingsError, services.ServiceUnavailable, DomainError) as exc:
         print(f"mentormatch: {exc}", file=sys.stderr)
         return 2
 
