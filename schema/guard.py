@@ -102,6 +102,12 @@ class AccessGuard(SchemaExtension):
         if inspect.isasyncgen(result):
             return result
         result = await _await(result)
+        if parent == "Subscription" and result is None:
+            # Executed as a one-off (a subscription POSTed over HTTP), not streamed: say where to go.
+            raise Refused(
+                "subscriptions are served over the websocket (graphql-transport-ws) on this path",
+                extensions={"code": "BAD_REQUEST"},
+            )
         if (parent, field) in PRIVATE_FIELDS:
             pair = await info.context.loaders.mentorship.load(root.mentorship_id)
             if pair is None or not may_read_private_comment(viewer, pair.mentor_id):

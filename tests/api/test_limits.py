@@ -190,3 +190,14 @@ async def test_a_json_body_that_is_not_an_object_is_a_bad_request(db: Backend, b
         response = await http.post("/graphql", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_a_subscription_posted_over_http_is_a_typed_bad_request(db: Backend, staff_token: str) -> None:
+    async with client_for(db, staff_token) as http:
+        body = (
+            await http.post(
+                "/graphql", json={"query": "subscription { mentorAssignments(mentorId: 1) { eventId } }"}
+            )
+        ).json()
+    assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert "websocket" in body["errors"][0]["message"]
