@@ -15,7 +15,16 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLError, GraphQLList, GraphQLNonNull, GraphQLResolveInfo, GraphQLUnionType
+from graphql import (
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLUnionType,
+    get_named_type,
+)
 from strawberry.extensions import SchemaExtension
 
 from domain.access import Viewer, may_read_private_comment, owns_pair
@@ -76,7 +85,26 @@ def _refusal(info: GraphQLResolveInfo[Context]) -> object:
 
 
 class AccessGuard(SchemaExtension):
-    async def resolve(
+    def resolve(
+        self,
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo[Context],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        """Scalar fields of an object already checked need no check of their own: they take the fast,
+        synchronous path (most fields of a response); everything else is checked in ``_guarded``."""
+        parent = info.parent_type.name
+        if (
+            parent not in ROOTS
+            and (parent, info.field_name) not in PRIVATE_FIELDS
+            and isinstance(get_named_type(info.return_type), GraphQLScalarType | GraphQLEnumType)
+        ):
+            return _next(root, info, *args, **kwargs)
+        return self._guarded(_next, root, info, *args, **kwargs)
+
+    async def _guarded(
         self,
         _next: Callable[..., Any],
         root: Any,
