@@ -65,9 +65,11 @@ class EventHub:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if tasks:
+            # Bounded: a hub task that does not end must not hang shutdown (or a test's teardown).
+            _done, pending = await asyncio.wait(tasks, timeout=10.0)
+            for task in pending:
+                log.error("event hub task %s still running 10 s after cancel; leaving it", task.get_name())
 
     def wake(self) -> None:
         self._wake.set()

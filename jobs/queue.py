@@ -139,10 +139,20 @@ class InProcessQueue:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def close(self) -> None:
-        for task in self.tasks.values():
-            task.cancel()
-        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        tasks = list(self.tasks.values())
         self.tasks.clear()
+        for task in tasks:
+            task.cancel()
+        await _bounded_wait(tasks, "in-process job")
+
+
+async def _bounded_wait(tasks: list[asyncio.Task[Any]], what: str, timeout_s: float = 10.0) -> None:
+    """Wait for cancelled tasks, but never forever: a task stuck in a thread must not hang shutdown."""
+    if not tasks:
+        return
+    _done, pending = await asyncio.wait(tasks, timeout=timeout_s)
+    for task in pending:
+        log.error("%s %s still running %.0f s after cancel; leaving it", what, task.get_name(), timeout_s)
 
 
 _queues: dict[str | None, ArqQueue | InProcessQueue] = {}
