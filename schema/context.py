@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,15 +25,25 @@ class Context:
     # (limits, validation) costs no SQL at all.
     token: str | None = None
     _authenticated: bool = False
+    _lookup: asyncio.Future[Viewer] | None = None
 
     async def current_viewer(self) -> Viewer:
-        if not self._authenticated:
-            self._authenticated = True
-            if self.token is not None:
-                from domain.services.tokens import authenticate
-
-                self.viewer = await authenticate(self.token)
+        """The viewer, looked up once. Root fields of a query resolve concurrently: they all await the
+        same lookup, so none of them can see the viewer as anonymous while it is in flight."""
+        if self._authenticated:
+            return self.viewer
+        if self._lookup is None:
+            self._lookup = asyncio.ensure_future(self._authenticate())
+        self.viewer = await asyncio.shield(self._lookup)
+        self._authenticated = True
         return self.viewer
+
+    async def _authenticate(self) -> Viewer:
+        if self.token is None:
+            return self.viewer
+        from domain.services.tokens import authenticate
+
+        return await authenticate(self.token)
 
 
 Info = StrawberryInfo[Context, None]

@@ -109,3 +109,13 @@ async def test_mentor_books_for_own_mentorship_only_and_reads_own_statement(db: 
         assert (await get(world.tokens["mentor_a"], world.mentor_b.id)).status_code == 404
         assert (await get(world.tokens["student_a"], world.mentor_a.id)).status_code == 404
         assert (await get(None, world.mentor_a.id)).status_code == 401
+
+
+async def test_concurrent_root_fields_all_see_the_signed_in_viewer(db: Backend) -> None:
+    """Root fields of a query resolve concurrently; each must see the token's viewer, never anonymous."""
+    world = await build_world()
+    query = '{ viewer { role } mentors { totalCount } students { totalCount } sessions(week: "2026-11-25") { totalCount } }'
+    body = await post(db, query, world.tokens["mentor_a"])
+    assert "errors" not in body, body
+    assert body["data"]["viewer"] == {"role": "mentor"}
+    assert body["data"]["mentors"]["totalCount"] == 1 and body["data"]["students"]["totalCount"] == 1
