@@ -37,11 +37,6 @@ class Viewer:
     def is_staff(self) -> bool:
         return self.role is Role.STAFF
 
-    @property
-    def key(self) -> str:
-        """A stable key for rate limiting."""
-        return f"token:{self.token_id}" if self.token_id is not None else "anonymous"
-
 
 ANONYMOUS = Viewer()
 
@@ -54,11 +49,6 @@ def owns_pair(viewer: Viewer, mentor_id: int, student_id: int) -> bool:
 def may_read_private_comment(viewer: Viewer, mentor_id: int) -> bool:
     """R16: mentors and staff, never the student."""
     return viewer.is_staff or viewer.mentor_id == mentor_id
-
-
-async def current_mentor_of(student_id: int) -> int | None:
-    row = await Mentorship.filter(student_id=student_id, ended_on__isnull=True).first()
-    return row.mentor_id if row else None
 
 
 def visible_mentors(queryset: QuerySet[Mentor], viewer: Viewer) -> QuerySet[Mentor]:

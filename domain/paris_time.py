@@ -61,10 +61,6 @@ def local_to_utc(
     return valid[0]
 
 
-def utc_to_paris(instant: datetime) -> datetime:
-    return instant.astimezone(PARIS)
-
-
 def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

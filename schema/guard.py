@@ -43,6 +43,13 @@ class Refused(GraphQLError):
     pass
 
 
+def refused(viewer: Viewer) -> Refused:
+    """The error for a refused root field: the same as for a missing object, or a request to sign in."""
+    if viewer.is_authenticated:
+        return Refused("not found", extensions={"code": "NOT_FOUND"})
+    return Refused("sign in first", extensions={"code": "UNAUTHENTICATED"})
+
+
 async def may_read(viewer: Viewer, obj: object, context: Context) -> bool:
     """May ``viewer`` read this object? Objects of other types carry no personal data."""
     if viewer.is_staff:
@@ -80,8 +87,7 @@ def _refusal(info: GraphQLResolveInfo[Context]) -> object:
         return NotFoundError(code=ErrorCode.NOT_FOUND, message="not found", field=None)
     if isinstance(inner, GraphQLList):
         return []
-    code = "NOT_FOUND" if info.context.viewer.is_authenticated else "UNAUTHENTICATED"
-    raise Refused("not found" if code == "NOT_FOUND" else "sign in first", extensions={"code": code})
+    raise refused(info.context.viewer)
 
 
 class AccessGuard(SchemaExtension):
@@ -121,10 +127,7 @@ class AccessGuard(SchemaExtension):
             policy = policy_for(parent, field)
             if not await policy(viewer, kwargs):
                 if parent == "Subscription":
-                    code = "NOT_FOUND" if viewer.is_authenticated else "UNAUTHENTICATED"
-                    raise Refused(
-                        "not found" if viewer.is_authenticated else "sign in first", extensions={"code": code}
-                    )
+                    raise refused(viewer)
                 return _refusal(info)
         result = _next(root, info, *args, **kwargs)
         if inspect.isasyncgen(result):

@@ -19,6 +19,7 @@ from domain.models import MatchingRun
 from domain.services import events
 from jobs.events import hub_for
 from schema.context import Info
+from schema.guard import refused
 from schema.policies import policy_for
 from schema.run_types import AssignmentEvent, RunProgressEvent
 
@@ -44,10 +45,7 @@ async def audience(
     )
     args = {"runId": run_id, "mentorId": mentor_id, "studentId": student_id}
     if not await policy_for("Subscription", field)(viewer, args):
-        code = "NOT_FOUND" if viewer.is_authenticated else "UNAUTHENTICATED"
-        raise GraphQLError(
-            "not found" if viewer.is_authenticated else "sign in first", extensions={"code": code}
-        )
+        raise refused(viewer)
     if run_id is not None:
         return events.run_topic(run_id)
     if mentor_id is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
@@ -67,10 +67,3 @@ async def create_mentorship(data: MentorshipInput) -> Mentorship:
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])
         return mentorship
-
-
-def week_bounds_utc(monday_local: datetime) -> tuple[datetime, datetime]:
-    """UTC bounds of the Paris week starting at ``monday_local`` (naive, Monday 00:00)."""
-    start = local_to_utc(monday_local, PARIS, fold=0)
-    end = local_to_utc(monday_local + timedelta(days=7), PARIS, fold=0)
-    return start, end

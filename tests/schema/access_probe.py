@@ -13,9 +13,7 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
-    GraphQLInputObjectType,
     GraphQLInterfaceType,
-    GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -123,7 +121,3 @@ def objects_in(data: Any) -> list[tuple[str, Any, Mapping[str, Any]]]:
         for item in data:
             found.extend(objects_in(item))
     return found
-
-
-def is_input(gtype: Any) -> bool:
-    return isinstance(get_named_type(gtype), GraphQLInputObjectType) or isinstance(gtype, GraphQLList)
