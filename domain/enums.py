@@ -16,6 +16,8 @@ class ExpertiseLevel(IntEnum):
 class MentorStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
+    # R6: past their last day; never assigned again.
+    LEFT = "left"
 
 
 class Funding(StrEnum):
@@ -58,6 +60,45 @@ class MentorshipEndReason(StrEnum):
     ABSENCE_HANDOVER = "absence_handover"
     PROJECT_CHANGE = "project_change"
     REMATCHED = "rematched"
+    # R5: a substitute's pair ends when the absent mentor comes back.
+    ABSENCE_OVER = "absence_over"
+
+
+class PairingCause(StrEnum):
+    """Why a pairing changed (the audit trail, issue 6)."""
+
+    RUN = "run"
+    MANUAL = "manual"
+    REQUEST = "request"
+    ABSENCE = "absence"
+    RETURN = "return"
+    NOTICE = "notice"
+    PROJECT_CHANGE = "project_change"
+    PATH_COMPLETED = "path_completed"
+
+
+class PairingAction(StrEnum):
+    STARTED = "started"
+    ENDED = "ended"
+
+
+class HandoverStatus(StrEnum):
+    """R5, a long absence: each of the mentor's students waits for a substitute, has one, or is back."""
+
+    WAITING = "waiting"
+    SUBSTITUTED = "substituted"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+
+
+class AssessmentStatus(StrEnum):
+    """R20: a finished project's presentation to an assessor who was never the student's mentor."""
+
+    AWAITING_ASSESSOR = "awaiting_assessor"
+    SCHEDULED = "scheduled"
+    PASSED = "passed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class RunStatus(StrEnum):

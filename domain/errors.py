@@ -16,6 +16,11 @@ class ErrorCode(StrEnum):
     STATUS_REQUIRED = "STATUS_REQUIRED"
     ALREADY_RUNNING = "ALREADY_RUNNING"
     RUN_STALE = "RUN_STALE"
+    # Issue 6: programme rules with their own codes, so an SPA can explain the refusal.
+    NOTICE_TOO_SHORT = "NOTICE_TOO_SHORT"  # R6
+    ASSESSOR_WAS_MENTOR = "ASSESSOR_WAS_MENTOR"  # R20
+    PATH_NOT_ALLOWED_YET = "PATH_NOT_ALLOWED_YET"  # R3
+    NOT_IN_PATH = "NOT_IN_PATH"  # R9
 
 
 class DomainError(Exception):
@@ -76,3 +81,27 @@ class StatusRequired(ValidationFailed):
     """A session cannot be ended before it has a status (R16)."""
 
     code = ErrorCode.STATUS_REQUIRED
+
+
+class NoticeTooShort(ValidationFailed):
+    """R6: a mentor's last day must be at least 14 days ahead."""
+
+    code = ErrorCode.NOTICE_TOO_SHORT
+
+
+class AssessorWasMentor(ValidationFailed):
+    """R20: the assessor can never be the student's usual mentor, current or past."""
+
+    code = ErrorCode.ASSESSOR_WAS_MENTOR
+
+
+class PathNotAllowedYet(ValidationFailed):
+    """R3: a second path after three months of mentoring, unless staff override it."""
+
+    code = ErrorCode.PATH_NOT_ALLOWED_YET
+
+
+class NotInPath(ValidationFailed):
+    """R9: a student's project belongs to the student's path."""
+
+    code = ErrorCode.NOT_IN_PATH

@@ -15,9 +15,13 @@ from tortoise.signals import pre_save
 
 from domain.enums import (
     ALL_WEEKDAYS_MASK,
+    AssessmentStatus,
     Funding,
+    HandoverStatus,
     MentorshipEndReason,
     MentorStatus,
+    PairingAction,
+    PairingCause,
     Role,
     RunStatus,
     SessionKind,
@@ -80,6 +84,9 @@ class Mentor(TimestampedModel):
     languages = fields.CharField(max_length=100, default="fr")
     # Bumped by every change that matters to matching, so a run can tell its snapshot is stale.
     version = fields.IntField(default=1)
+    # R6: the notice a leaving mentor gave. After ``last_day`` (a Paris date) nothing is assigned to them.
+    notice_given_on = fields.DateField(null=True)
+    last_day = fields.DateField(null=True)
     projects: fields.ManyToManyRelation[Project] = fields.ManyToManyField(
         "models.Project", related_name="mentors", through="mentor_project", on_delete=fields.CASCADE
     )
@@ -250,6 +257,7 @@ class Mentorship(TimestampedModel):
     run: fields.ForeignKeyNullableRelation[MatchingRun] = fields.ForeignKeyField(
         "models.MatchingRun", related_name="mentorships", null=True, on_delete=fields.SET_NULL
     )
+    run_id: Any
 
     sessions: fields.ReverseRelation[Session]
 
@@ -405,5 +413,155 @@ class ApiToken(Model):
                 "(role = 'mentor' AND mentor_id IS NOT NULL AND student_id IS NULL) OR "
                 "(role = 'student' AND student_id IS NOT NULL AND mentor_id IS NULL)",
                 name="api_token_role_owner",
+            ),
+        )
+
+
+class MentorPath(Model):
+    """R3: the paths a mentor mentors on. The first comes with the mentor, another needs three months of
+    mentoring or a staff override, which is recorded here."""
+
+    id = fields.IntField(primary_key=True)
+    mentor: fields.ForeignKeyRelation[Mentor] = fields.ForeignKeyField(
+        "models.Mentor", related_name="paths", on_delete=fields.CASCADE
+    )
+    mentor_id: int
+    path: fields.ForeignKeyRelation[Path] = fields.ForeignKeyField(
+        "models.Path", related_name="mentor_paths", on_delete=fields.RESTRICT
+    )
+    path_id: int
+    added_on = fields.DateField()
+    added_by = fields.CharField(max_length=80, default="")
+    override = fields.BooleanField(default=False)
+    override_reason = fields.TextField(default="")
+
+    class Meta:
+        table = "mentor_path"
+        unique_together = (("mentor", "path"),)
+
+
+class MentorAbsence(TimestampedModel):
+    """R5: a mentor away from ``starts_on`` to ``ends_on`` (Paris dates, both included). Up to 14 days the
+    mentor arranges catch-up sessions; longer, their students are handed to substitutes (``Handover``).
+    ``starts_at``/``ends_at`` are the same period as UTC instants (Paris midnights), half-open."""
+
+    id = fields.IntField(primary_key=True)
+    mentor: fields.ForeignKeyRelation[Mentor] = fields.ForeignKeyField(
+        "models.Mentor", related_name="absences", on_delete=fields.CASCADE
+    )
+    mentor_id: int
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    reason = fields.TextField(default="")
+    long = fields.BooleanField(default=False)
+    cancelled_at = fields.DatetimeField(null=True)
+    returned_at = fields.DatetimeField(null=True)
+    recorded_by = fields.CharField(max_length=80, default="")
+
+    handovers: fields.ReverseRelation[Handover]
+
+    class Meta:
+        table = "mentor_absence"
+        indexes = (("mentor_id", "starts_on"),)
+        constraints = (
+            CheckConstraint(
+                check="ends_on >= starts_on AND ends_at > starts_at", name="mentor_absence_order"
+            ),
+        )
+
+
+class Handover(TimestampedModel):
+    """R5, a long absence: one student of the absent mentor, handed to a substitute and back."""
+
+    id = fields.IntField(primary_key=True)
+    absence: fields.ForeignKeyRelation[MentorAbsence] = fields.ForeignKeyField(
+        "models.MentorAbsence", related_name="handovers", on_delete=fields.CASCADE
+    )
+    absence_id: int
+    student: fields.ForeignKeyRelation[Student] = fields.ForeignKeyField(
+        "models.Student", related_name="handovers", on_delete=fields.RESTRICT
+    )
+    student_id: int
+    # The pair with the absent mentor (ended for the absence), the substitute's pair, the pair on return.
+    original: fields.ForeignKeyRelation[Mentorship] = fields.ForeignKeyField(
+        "models.Mentorship", related_name="handovers_from", on_delete=fields.RESTRICT
+    )
+    original_id: int
+    substitute: fields.ForeignKeyNullableRelation[Mentorship] = fields.ForeignKeyField(
+        "models.Mentorship", related_name="handovers_to", null=True, on_delete=fields.SET_NULL
+    )
+    substitute_id: int | None
+    returned: fields.ForeignKeyNullableRelation[Mentorship] = fields.ForeignKeyField(
+        "models.Mentorship", related_name="handovers_back", null=True, on_delete=fields.SET_NULL
+    )
+    returned_id: int | None
+    status = fields.CharEnumField(HandoverStatus, max_length=16, default=HandoverStatus.WAITING)
+    note = fields.TextField(default="")
+
+    class Meta:
+        table = "handover"
+        unique_together = (("absence", "student"),)
+
+
+class PairingChange(Model):
+    """The audit trail (issue 6): every start or end of a mentorship, who did it, when and why. Written in
+    the transaction of the change itself (``domain.services.pairing``)."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField(auto_now_add=True)
+    action = fields.CharEnumField(PairingAction, max_length=8)
+    cause = fields.CharEnumField(PairingCause, max_length=16)
+    # What caused it: a run id, an absence id, ... ("" when the actor's request is the whole story).
+    cause_ref = fields.CharField(max_length=80, default="")
+    # "staff:<token id>", "mentor:<id>", "student:<id>" or "system".
+    actor = fields.CharField(max_length=80)
+    reason = fields.TextField(default="")
+    mentorship: fields.ForeignKeyRelation[Mentorship] = fields.ForeignKeyField(
+        "models.Mentorship", related_name="changes", on_delete=fields.RESTRICT
+    )
+    mentorship_id: int
+    mentor_id = fields.IntField()
+    student_id = fields.IntField()
+
+    class Meta:
+        table = "pairing_change"
+        indexes = (("student_id", "id"), ("mentor_id", "id"), ("cause", "id"))
+
+
+class Assessment(TimestampedModel):
+    """R20: a student presents a finished project to an assessor who was never their mentor."""
+
+    id = fields.IntField(primary_key=True)
+    student: fields.ForeignKeyRelation[Student] = fields.ForeignKeyField(
+        "models.Student", related_name="assessments", on_delete=fields.RESTRICT
+    )
+    student_id: int
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "models.Project", related_name="assessments", on_delete=fields.RESTRICT
+    )
+    project_id: int
+    assessor: fields.ForeignKeyNullableRelation[Mentor] = fields.ForeignKeyField(
+        "models.Mentor", related_name="assessments", null=True, on_delete=fields.RESTRICT
+    )
+    assessor_id: int | None
+    status = fields.CharEnumField(AssessmentStatus, max_length=24, default=AssessmentStatus.AWAITING_ASSESSOR)
+    # The presentation (R14: about 30 minutes, recorded), a UTC instant shown in Paris time.
+    starts_at = fields.DatetimeField(null=True)
+    duration_minutes = fields.SmallIntField(default=30)
+    assigned_by = fields.CharField(max_length=80, default="")
+    # Why no assessor could be found, for staff (same spirit as the solver's reasons).
+    unassigned_reason = fields.TextField(default="")
+    notes = fields.TextField(default="")
+
+    class Meta:
+        table = "assessment"
+        indexes = (("assessor_id", "starts_at"), ("student_id", "project_id"))
+        constraints = (
+            CheckConstraint(
+                check="(assessor_id IS NULL AND starts_at IS NULL) OR "
+                "(assessor_id IS NOT NULL AND starts_at IS NOT NULL)",
+                name="assessment_assessor_has_slot",
             ),
         )

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tortoise.expressions import Subquery
 
-from domain.enums import MentorshipEndReason, MentorStatus
+from domain.enums import HandoverStatus, MentorshipEndReason, MentorStatus
 from domain.models import (
     Mentor,
+    MentorAbsence,
     MentorAvailability,
     Mentorship,
     Project,
@@ -91,11 +92,29 @@ async def _student_rows(scope: dict[str, Any]) -> list[Student]:
     return await qs.order_by("id")
 
 
+async def _unavailable_mentors(week: date) -> set[int]:
+    """Mentors who take no new student for this Paris week: those who gave notice (R6: re-matched away
+    from, never assigned to) and those away at any time in it (R5)."""
+    week_end = week + timedelta(days=6)
+    leaving = {m.id for m in await Mentor.filter(last_day__isnull=False).only("id")}
+    away = {
+        a.mentor_id
+        for a in await MentorAbsence.filter(
+            cancelled_at__isnull=True, starts_on__lte=week_end, ends_on__gte=week
+        ).only("id", "mentor_id")
+    }
+    return leaving | away
+
+
 async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
     students = await _student_rows(scope)
     project_ids = sorted({s.current_project_id for s in students})
+    unavailable = await _unavailable_mentors(week)
     mentors = await (
-        Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=project_ids).distinct().order_by("id")
+        Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=project_ids)
+        .exclude(id__in=list(unavailable) or [0])
+        .distinct()
+        .order_by("id")
         if project_ids
         else Mentor.filter(id__in=[])
     )
@@ -133,6 +152,14 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
             fixed_load[pair.mentor_id] += 1
             start = slot_step(pair.slot_weekday, pair.slot_start_minute)
             blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
+    # R5: students handed to a substitute come back to their mentor: their seat and slot stay reserved.
+    for pair in await Mentorship.filter(
+        handovers_from__status__in=[HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED],
+        mentor_id__in=mentor_ids,
+    ).distinct():
+        fixed_load[pair.mentor_id] += 1
+        start = slot_step(pair.slot_weekday, pair.slot_start_minute)
+        blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
 
     mentors_in: list[MentorIn] = []
     for m in mentors:
@@ -153,6 +180,9 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
     students_in: list[StudentIn] = []
     for s in students:
         now = pair_of.get(s.id)
+        if now is not None and now.mentor_id in unavailable:
+            now = None  # leaving or away: the student is placed with someone else
+
         students_in.append(
             StudentIn(
                 id=s.id,

@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 
 from domain import enums, models
 from domain.services import run_review, runs
-from schema.types import WeeklySlot, hhmm
+from schema.types import MentorshipEndReason, PairingCause, WeeklySlot, hhmm
 
 RunStatus = strawberry.enum(enums.RunStatus, name="RunStatus")
 
@@ -234,6 +234,12 @@ class AssignmentEvent:
     started_on: date
     ended_on: date | None
     run_id: UUID | None
+    end_reason: MentorshipEndReason | None = strawberry.field(  # type: ignore[valid-type]
+        description="Set on an ended pair."
+    )
+    cause: PairingCause | None = strawberry.field(  # type: ignore[valid-type]
+        description="What changed the pairing: a run, staff by hand, a request, an absence, a notice..."
+    )
 
     @staticmethod
     def of(event: models.Event) -> AssignmentEvent:
@@ -248,6 +254,8 @@ class AssignmentEvent:
             started_on=date.fromisoformat(p["startedOn"]),
             ended_on=date.fromisoformat(p["endedOn"]) if p.get("endedOn") else None,
             run_id=UUID(p["runId"]) if p.get("runId") else None,
+            end_reason=enums.MentorshipEndReason(p["endReason"]) if p.get("endReason") else None,
+            cause=enums.PairingCause(p["cause"]) if p.get("cause") else None,
         )
 
 

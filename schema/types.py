@@ -25,6 +25,9 @@ StudentStatus = strawberry.enum(enums.StudentStatus, name="StudentStatus")
 SessionKind = strawberry.enum(enums.SessionKind, name="SessionKind")
 SessionStatus = strawberry.enum(enums.SessionStatus, name="SessionStatus")
 MentorshipEndReason = strawberry.enum(enums.MentorshipEndReason, name="MentorshipEndReason")
+PairingCause = strawberry.enum(
+    enums.PairingCause, name="PairingCause", description="Why a pairing changed (the audit trail)."
+)
 
 
 CENTS = Decimal("0.01")

@@ -31,6 +31,11 @@ REDIS_URL = os.environ.get("MENTORMATCH_TEST_REDIS", "redis://127.0.0.1:6379/15"
 TEST_DATABASE = f"mentormatch_test_{os.getpid()}"
 
 TABLES = [
+    "pairing_change",
+    "handover",
+    "mentor_absence",
+    "assessment",
+    "mentor_path",
     "discovery_note",
     "calendar_feed",
     "event",

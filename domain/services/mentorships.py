@@ -7,11 +7,12 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from domain.enums import MentorStatus, SessionKind
+from domain.enums import MentorStatus, PairingCause, SessionKind
 from domain.errors import Conflict, ValidationFailed
 from domain.models import Mentor, Mentorship, Student
 from domain.paris_time import PARIS, local_to_utc
-from domain.services._common import lock_or_not_found, unique_as_conflict
+from domain.services import pairing
+from domain.services._common import lock_or_not_found
 from domain.services.sessions import insert_session
 
 DISCOVERY_MINUTES = 30  # R14
@@ -26,7 +27,7 @@ class MentorshipInput:
     fold: int | None = None
 
 
-async def create_mentorship(data: MentorshipInput) -> Mentorship:
+async def create_mentorship(data: MentorshipInput, *, actor: str = pairing.SYSTEM) -> Mentorship:
     """Pair a student with a mentor and book the 30-minute discovery session (R13, R14).
 
     Refuses: a mentor who does not list the student's project (R1), a mentor at capacity (R2), a paused
@@ -40,7 +41,11 @@ async def create_mentorship(data: MentorshipInput) -> Mentorship:
         mentor = await lock_or_not_found(Mentor, data.mentor_id, field="mentorId")
         student = await lock_or_not_found(Student, data.student_id, field="studentId")
         if mentor.status != MentorStatus.ACTIVE:
-            raise ValidationFailed("the mentor is paused", field="mentorId")
+            raise ValidationFailed(f"the mentor is {mentor.status.value}", field="mentorId")
+        if mentor.last_day is not None and local.date() > mentor.last_day:
+            raise ValidationFailed(
+                f"the mentor leaves on {mentor.last_day.isoformat()} (R6)", field="firstSessionAt"
+            )
         if not await mentor.projects.filter(id=student.current_project_id).exists():
             raise ValidationFailed(
                 "the mentor does not list the student's current project (R1)", field="mentorId"
@@ -50,16 +55,15 @@ async def create_mentorship(data: MentorshipInput) -> Mentorship:
             raise Conflict(f"the mentor is at capacity ({mentor.capacity}, R2)", field="mentorId")
         if await Mentorship.filter(student_id=student.id, ended_on__isnull=True).exists():
             raise Conflict("the student already has a current mentor", field="studentId")
-        slot_minutes = student.session_minutes
-        async with unique_as_conflict("studentId", "the student already has a current mentor"):
-            mentorship = await Mentorship.create(
-                student_id=student.id,
-                mentor_id=mentor.id,
-                slot_weekday=local.weekday(),
-                slot_start_minute=local.hour * 60 + local.minute,
-                slot_minutes=min(slot_minutes, 24 * 60 - (local.hour * 60 + local.minute)),
-                started_on=local.date(),
-            )
+        mentorship = await pairing.start_pair(
+            student_id=student.id,
+            mentor_id=mentor.id,
+            weekday=local.weekday(),
+            start_minute=local.hour * 60 + local.minute,
+            minutes=student.session_minutes,
+            started_on=local.date(),
+            change=pairing.Change(PairingCause.MANUAL, actor=actor),
+        )
         # Through the sessions service: the discovery session obeys the no-overlap rule like any other.
         await insert_session(
             mentorship, kind=SessionKind.DISCOVERY, starts_at=starts_at, minutes=DISCOVERY_MINUTES

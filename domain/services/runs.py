@@ -17,11 +17,11 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain.enums import MentorshipEndReason, MentorStatus, RunStatus
+from domain.enums import MentorshipEndReason, MentorStatus, PairingCause, RunStatus
 from domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Path, Student
 from domain.paris_time import PARIS, week_monday
-from domain.services import events
+from domain.services import events, pairing
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 TERMINAL = (
@@ -375,7 +375,11 @@ def _selected(
 
 
 async def publish_run(
-    run_id: UUID, *, accept: Sequence[int] | None = None, reject: Sequence[int] = ()
+    run_id: UUID,
+    *,
+    accept: Sequence[int] | None = None,
+    reject: Sequence[int] = (),
+    actor: str = pairing.SYSTEM,
 ) -> PublishOutcome:
     """Turn the accepted pairs of a succeeded run into mentorships, all or nothing; publishing a
     published run again changes nothing and returns it. Refused (nothing stored) when a mentor or
@@ -419,7 +423,12 @@ async def publish_run(
         monday = date.fromisoformat(run.options["week"])
         created: list[Mentorship] = []
         ended: list[Mentorship] = []
-        touched: list[tuple[str, str, dict[str, Any]]] = []
+        change = pairing.Change(PairingCause.RUN, actor=actor, cause_ref=str(run.id))
+        leaving = {
+            m.mentor_id
+            for m in current.values()
+            if await Mentor.filter(id=m.mentor_id, last_day__isnull=False).exists()
+        }
         for p in chosen:
             old = current.get(p["studentId"])
             if old is not None and (old.mentor_id, old.slot_weekday, old.slot_start_minute) == (
@@ -430,26 +439,24 @@ async def publish_run(
                 continue  # kept as it is
             started_on = monday + timedelta(days=p["weekday"])
             if old is not None:
-                old.ended_on = max(started_on, old.started_on)
-                old.end_reason = MentorshipEndReason.REMATCHED
-                await old.save(update_fields=["ended_on", "end_reason", "updated_at"])
-                ended.append(old)
-                payload = _pair_payload(old, run.id)
-                touched.append((events.mentor_topic(old.mentor_id), "mentorship_ended", payload))
-                touched.append((events.student_topic(old.student_id), "mentorship_ended", payload))
-            mentorship = await Mentorship.create(
-                student_id=p["studentId"],
-                mentor_id=p["mentorId"],
-                slot_weekday=p["weekday"],
-                slot_start_minute=p["startMinute"],
-                slot_minutes=p["minutes"],
-                started_on=started_on,
-                run_id=run.id,
+                reason = (
+                    MentorshipEndReason.MENTOR_LEFT
+                    if old.mentor_id in leaving
+                    else MentorshipEndReason.REMATCHED
+                )
+                ended.append(await pairing.end_pair(old, ended_on=started_on, reason=reason, change=change))
+            created.append(
+                await pairing.start_pair(
+                    student_id=p["studentId"],
+                    mentor_id=p["mentorId"],
+                    weekday=p["weekday"],
+                    start_minute=p["startMinute"],
+                    minutes=p["minutes"],
+                    started_on=started_on,
+                    change=change,
+                    run_id=run.id,
+                )
             )
-            created.append(mentorship)
-            payload = _pair_payload(mentorship, run.id)
-            touched.append((events.mentor_topic(mentorship.mentor_id), "mentorship_started", payload))
-            touched.append((events.student_topic(mentorship.student_id), "mentorship_started", payload))
         for mid, mentor in mentors.items():
             if mentor.status is not MentorStatus.ACTIVE:
                 raise RunStale(f"mentor {mid} is paused", field="runId")
@@ -469,26 +476,10 @@ async def publish_run(
                 "mentorshipIds": [m.id for m in created],
             },
         }
-        touched.append((events.run_topic(run.id), "status", {}))
         run.status = RunStatus.PUBLISHED
         await run.save()
-        touched[-1] = (events.run_topic(run.id), "status", _status_payload(run))
-        await events.record_many(touched)
+        await events.record(events.run_topic(run.id), "status", _status_payload(run))
         return PublishOutcome(run, created, ended)
-
-
-def _pair_payload(m: Mentorship, run_id: UUID) -> dict[str, Any]:
-    return {
-        "mentorshipId": m.id,
-        "mentorId": m.mentor_id,
-        "studentId": m.student_id,
-        "weekday": m.slot_weekday,
-        "startMinute": m.slot_start_minute,
-        "minutes": m.slot_minutes,
-        "startedOn": m.started_on.isoformat(),
-        "endedOn": m.ended_on.isoformat() if m.ended_on else None,
-        "runId": str(run_id),
-    }
 
 
 async def recent_runs(limit: int = 20, status: RunStatus | None = None) -> list[MatchingRun]:

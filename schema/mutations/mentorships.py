@@ -5,7 +5,9 @@ from typing import Annotated
 import strawberry
 
 from domain.paris_time import parse_local_datetime
-from domain.services import mentorships
+from domain.services import mentorships, pairing
+from jobs.queue import announce_on, queue_for
+from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
 from schema.inputs import CreateMentorshipInput
 from schema.mutations._result import attempt
@@ -27,7 +29,7 @@ class MentorshipMutations:
     @strawberry.mutation(
         description="Pair a student with a mentor by hand and book the discovery session (Paris time)."
     )
-    async def create_mentorship(self, input: CreateMentorshipInput) -> MentorshipResult:
+    async def create_mentorship(self, info: Info, input: CreateMentorshipInput) -> MentorshipResult:
         async def run() -> MentorshipPayload:
             data = mentorships.MentorshipInput(
                 student_id=input.student_id,
@@ -35,6 +37,10 @@ class MentorshipMutations:
                 first_session_at=parse_local_datetime(input.first_session_at, field="firstSessionAt"),
                 fold=input.fold,
             )
-            return MentorshipPayload(mentorship=Mentorship.of(await mentorships.create_mentorship(data)))
+            actor = pairing.actor_of(await info.context.current_viewer())
+            created = await mentorships.create_mentorship(data, actor=actor)
+            return MentorshipPayload(mentorship=Mentorship.of(created))
 
-        return await attempt(run)
+        result = await attempt(run)
+        await announce_on(queue_for(info.context.settings.redis_url))
+        return result

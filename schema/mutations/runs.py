@@ -10,7 +10,7 @@ from uuid import UUID
 import strawberry
 
 from domain.errors import DomainError
-from domain.services import runs
+from domain.services import pairing, runs
 from jobs.queue import announce_on, queue_for
 from schema.context import Info
 from schema.errors import (
@@ -134,7 +134,10 @@ class RunMutations:
     async def publish_run(self, info: Info, input: PublishRunInput) -> PublishRunResult:
         try:
             outcome = await runs.publish_run(
-                input.run_id, accept=input.accept_student_ids, reject=input.reject_student_ids or ()
+                input.run_id,
+                accept=input.accept_student_ids,
+                reject=input.reject_student_ids or (),
+                actor=pairing.actor_of(await info.context.current_viewer()),
             )
         except DomainError as error:
             return _error(error)  # type: ignore[return-value]

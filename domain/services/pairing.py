@@ -1,0 +1,170 @@
+"""Every start and end of a mentorship goes through here (issue 6), so that each one, whatever caused it
+(a published run, staff by hand, a request to change, an absence, a notice, a project change), is
+
+- written with its audit row (``PairingChange``: who, when, why, and the run or absence behind it),
+- announced to both sides (assignment events on the mentor's and the student's topics), and
+- for an end, frees the pair's future sessions (cancelled without penalty: not billed).
+
+Call these inside the caller's transaction; after it commits, the caller wakes subscribers
+(``jobs.queue.announce_on``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from domain.access import Viewer
+from domain.enums import MentorshipEndReason, PairingAction, PairingCause, SessionStatus
+from domain.models import Mentorship, PairingChange, Project, Session, Student
+from domain.paris_time import PARIS
+from domain.services import events
+from domain.services._common import unique_as_conflict
+
+SYSTEM = "system"
+
+
+def actor_of(viewer: Viewer | None) -> str:
+    """The audit's name for whoever acts: ``staff:<token id>``, ``mentor:<id>``, ``student:<id>``."""
+    if viewer is None or not viewer.is_authenticated:
+        return SYSTEM
+    if viewer.mentor_id is not None:
+        return f"mentor:{viewer.mentor_id}"
+    if viewer.student_id is not None:
+        return f"student:{viewer.student_id}"
+    return f"staff:{viewer.token_id}" if viewer.token_id is not None else "staff"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Why a pairing changes: the cause, who acted, what it refers to (run id, absence id, ...)."""
+
+    cause: PairingCause
+    actor: str = SYSTEM
+    cause_ref: str = ""
+    reason: str = ""
+
+
+def payload(m: Mentorship, change: Change) -> dict[str, Any]:
+    return {
+        "mentorshipId": m.id,
+        "mentorId": m.mentor_id,
+        "studentId": m.student_id,
+        "weekday": m.slot_weekday,
+        "startMinute": m.slot_start_minute,
+        "minutes": m.slot_minutes,
+        "startedOn": m.started_on.isoformat(),
+        "endedOn": m.ended_on.isoformat() if m.ended_on else None,
+        "endReason": m.end_reason.value if m.end_reason else None,
+        "runId": str(m.run_id) if m.run_id else None,
+        "cause": change.cause.value,
+        "causeRef": change.cause_ref,
+    }
+
+
+async def _audit(m: Mentorship, action: PairingAction, change: Change) -> None:
+    await PairingChange.create(
+        action=action,
+        cause=change.cause,
+        cause_ref=change.cause_ref[:80],
+        actor=change.actor[:80],
+        reason=change.reason,
+        mentorship_id=m.id,
+        mentor_id=m.mentor_id,
+        student_id=m.student_id,
+    )
+
+
+async def _announce(m: Mentorship, kind: str, change: Change) -> None:
+    body = payload(m, change)
+    await events.record_many(
+        [(events.mentor_topic(m.mentor_id), kind, body), (events.student_topic(m.student_id), kind, body)]
+    )
+
+
+async def start_pair(
+    *,
+    student_id: int,
+    mentor_id: int,
+    weekday: int,
+    start_minute: int,
+    minutes: int,
+    started_on: date,
+    change: Change,
+    run_id: object | None = None,
+) -> Mentorship:
+    """Create a current mentorship (the database refuses a second current one per student: Conflict)."""
+    async with unique_as_conflict("studentId", "the student already has a current mentor"):
+        m = await Mentorship.create(
+            student_id=student_id,
+            mentor_id=mentor_id,
+            slot_weekday=weekday,
+            slot_start_minute=start_minute,
+            slot_minutes=min(minutes, 24 * 60 - start_minute),
+            started_on=started_on,
+            run_id=run_id,
+        )
+    await _audit(m, PairingAction.STARTED, change)
+    await _announce(m, "mentorship_started", change)
+    return m
+
+
+def paris_midnight_after(day: date) -> datetime:
+    """The instant the Paris day after ``day`` begins (Paris midnights always exist)."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), PARIS).astimezone(UTC)
+
+
+async def cancel_sessions_without_penalty(
+    sessions_filter: dict[str, Any], *, after: datetime, now: datetime | None = None, reason: str = ""
+) -> int:
+    """Cancel the scheduled sessions matching ``sessions_filter`` that start at or after ``after``:
+    ``cancelled`` (never late-cancelled), billed 0, with a note saying why. Returns how many."""
+    now = now or datetime.now(UTC)
+    after = max(after, now)
+    count = 0
+    scheduled = (
+        await Session.filter(status=SessionStatus.SCHEDULED, starts_at__gte=after, **sessions_filter)
+        .select_for_update()
+        .order_by("id")
+    )
+    levels: dict[int, int] = {}
+    for session in scheduled:
+        if session.student_id not in levels:
+            student = await Student.get(id=session.student_id)
+            levels[session.student_id] = (await Project.get(id=student.current_project_id)).level
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+        session.ended_at = now
+        session.billed_level = levels[session.student_id]
+        session.billed_amount = Decimal("0")
+        if reason:
+            session.notes = (session.notes + "\n" if session.notes else "") + reason
+        await session.save()
+        count += 1
+    return count
+
+
+async def end_pair(
+    m: Mentorship,
+    *,
+    ended_on: date,
+    reason: MentorshipEndReason,
+    change: Change,
+    now: datetime | None = None,
+) -> Mentorship:
+    """End a current mentorship on ``ended_on`` (a Paris date, never before it started) and cancel its
+    sessions after that day, without penalty."""
+    m.ended_on = max(ended_on, m.started_on)
+    m.end_reason = reason
+    await m.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    await cancel_sessions_without_penalty(
+        {"mentorship_id": m.id},
+        after=paris_midnight_after(m.ended_on),
+        now=now,
+        reason=f"cancelled: the pair ended ({reason.value})",
+    )
+    await _audit(m, PairingAction.ENDED, change)
+    await _announce(m, "mentorship_ended", change)
+    return m
