@@ -95,6 +95,18 @@ def _error(error: DomainError) -> AnyUserError | AlreadyRunningError:
     return to_graphql_error(error)
 
 
+async def enqueue_run(info: Info, run_id: UUID) -> None:
+    """Enqueue a stored run's job and wake subscribers. Call after the run's transaction committed: a
+    worker never sees an uncommitted run. Any mutation that starts a run (absences, notice, change
+    requests) ends with this."""
+    queue = queue_for(info.context.settings.redis_url)
+    try:
+        await queue.enqueue(run_id)
+    except Exception as exc:  # Redis away: the run stays queued and the reconciler enqueues it
+        log.warning("run %s stored but not enqueued: %s: %s", run_id, type(exc).__name__, exc)
+    await announce_on(queue)
+
+
 @strawberry.type
 class RunMutations:
     @strawberry.mutation(description="Start a matching run; its job is enqueued once the run is stored.")
@@ -110,12 +122,7 @@ class RunMutations:
             )
         except DomainError as error:
             return _error(error)  # type: ignore[return-value]
-        queue = queue_for(info.context.settings.redis_url)
-        try:
-            await queue.enqueue(run.id)  # after the commit: a worker never sees an uncommitted run
-        except Exception as exc:  # Redis away: the run stays queued and the reconciler enqueues it
-            log.warning("run %s stored but not enqueued: %s: %s", run.id, type(exc).__name__, exc)
-        await announce_on(queue)
+        await enqueue_run(info, run.id)
         return RunPayload(run=MatchingRun.of(run))
 
     @strawberry.mutation(description="Cancel a run: a queued one at once, a running one within seconds.")
