@@ -20,6 +20,7 @@ from domain.enums import FUNDING_WEEKDAYS, Funding, MentorStatus, StudentStatus
 from domain.models import (
     Mentor,
     MentorAvailability,
+    MentorPath,
     Mentorship,
     Path,
     Project,
@@ -281,6 +282,15 @@ async def seed(
         mentor_rows = await Mentor.all().order_by("id")
         for mentor, listed in zip(mentor_rows, mentor_projects, strict=True):
             await mentor.projects.add(*listed)
+        # R3: every demo mentor is on the one path of the projects they list, since their start.
+        await _bulk(
+            MentorPath,
+            [
+                MentorPath(mentor_id=m.id, path_id=listed[0].path_id, added_on=m.start_date, added_by="seed")
+                for m, listed in zip(mentor_rows, mentor_projects, strict=True)
+            ],
+            batch,
+        )
         await _bulk(
             MentorAvailability,
             [

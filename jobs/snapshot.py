@@ -18,8 +18,9 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
-from domain.enums import HandoverStatus, MentorshipEndReason, MentorStatus
+from domain.enums import AssessmentStatus, HandoverStatus, MentorStatus
 from domain.models import (
+    Assessment,
     Mentor,
     MentorAbsence,
     MentorAvailability,
@@ -29,13 +30,12 @@ from domain.models import (
     StudentAvailability,
 )
 from domain.paris_time import WeeklyWindow, windows_in_paris_week, zone
+from domain.services.progress import path_completed
+from domain.services.waiting import REFUSED_END_REASONS
 from solver import STEP_MINUTES, STEPS_PER_DAY, Interval, MentorIn, StudentIn
 
-# R7: a pair ended at either side's request is not proposed again.
-_REFUSED = (
-    MentorshipEndReason.CHANGE_REQUESTED_BY_MENTOR,
-    MentorshipEndReason.CHANGE_REQUESTED_BY_STUDENT,
-)
+# R7: a pair ended at either side's request is not proposed again (the waiting queue shows the same).
+_REFUSED = REFUSED_END_REASONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,10 @@ async def _student_rows(scope: dict[str, Any]) -> list[Student]:
     qs = Student.filter(id__not_in=paired)
     if kind == "path":
         qs = qs.filter(path_id=scope["pathId"])
-    return await qs.order_by("id")
+    waiting = await qs.order_by("id")
+    # R20: a student who finished the last project of their path waits for the final panel, not a mentor.
+    done = await path_completed({s.id: s.current_project_id for s in waiting})
+    return [s for s in waiting if s.id not in done]
 
 
 async def _unavailable_mentors(week: date) -> set[int]:
@@ -141,6 +144,11 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
         student_id__in=student_ids, end_reason__in=list(_REFUSED)
     ).values_list("student_id", "mentor_id"):
         refused[sid].add(mid)
+    # R20: a mentor due to assess the student's presentation must not become their mentor before it.
+    for sid, mid in await Assessment.filter(
+        student_id__in=student_ids, status=AssessmentStatus.SCHEDULED, assessor_id__isnull=False
+    ).values_list("student_id", "assessor_id"):
+        refused[sid].add(mid)
 
     fixed_load: dict[int, int] = defaultdict(int)
     blocked: dict[int, list[Interval]] = defaultdict(list)
@@ -153,9 +161,11 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
             start = slot_step(pair.slot_weekday, pair.slot_start_minute)
             blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
     # R5: students handed to a substitute come back to their mentor: their seat and slot stay reserved.
+    # (A pair still current, its student waiting for a substitute, is counted above already.)
     for pair in await Mentorship.filter(
         handovers_from__status__in=[HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED],
         mentor_id__in=mentor_ids,
+        ended_on__isnull=False,
     ).distinct():
         fixed_load[pair.mentor_id] += 1
         start = slot_step(pair.slot_weekday, pair.slot_start_minute)

@@ -1,7 +1,8 @@
 """arq worker settings: ``mentormatch worker`` (or ``arq jobs.worker.WorkerSettings``).
 
-Jobs: ``run_matching`` (a matching run, ``jobs.tasks``), ``ping`` (health), and the reconciler as a cron
-job every 30 seconds and once at start (``jobs.reconciler``). ``MENTORMATCH_JOB_TIMEOUT_S`` bounds one job
+Jobs: ``run_matching`` (a matching run, ``jobs.tasks``), ``ping`` (health), the reconciler as a cron
+job every 30 seconds and once at start (``jobs.reconciler``), and the programme's daily step every hour
+and once at start (``jobs.daily``). ``MENTORMATCH_JOB_TIMEOUT_S`` bounds one job
 (default 15 minutes); ``MENTORMATCH_QUEUE`` names the arq queue (default arq's).
 """
 
@@ -17,7 +18,8 @@ from arq.constants import default_queue_name
 
 from api import services
 from api.settings import Settings
-from jobs import tasks
+from jobs import daily, tasks
+from jobs.events import announce
 from jobs.queue import ArqQueue
 from jobs.reconciler import reconcile
 
@@ -55,6 +57,13 @@ async def reconcile_runs(ctx: dict[str, Any]) -> dict[str, int]:
     }
 
 
+async def daily_step(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron, hourly: the programme's daily step (``jobs.daily``): returns from absences, last days."""
+    report = await daily.apply_due()
+    await announce(ctx.get("redis"))
+    return report
+
+
 def _redis_settings() -> RedisSettings:
     settings = Settings.from_env()
     return RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379/0")
@@ -68,7 +77,8 @@ HEARTBEAT_TIMEOUT_S = float(os.environ.get("MENTORMATCH_HEARTBEAT_TIMEOUT_S", "3
 class WorkerSettings:
     functions: ClassVar[list[Any]] = [ping, run_matching]
     cron_jobs: ClassVar[list[Any]] = [
-        cron(reconcile_runs, second={0, 30}, run_at_startup=True, timeout=60, max_tries=1)
+        cron(reconcile_runs, second={0, 30}, run_at_startup=True, timeout=60, max_tries=1),
+        cron(daily_step, minute={5}, run_at_startup=True, timeout=600, max_tries=1),
     ]
     on_startup = startup
     on_shutdown = shutdown

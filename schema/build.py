@@ -24,6 +24,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.settings import Settings
+from schema.absence_types import AbsenceQueries
+from schema.audit import AuditQueries
 from schema.billing import BillingQueries
 from schema.guard import AccessGuard
 from schema.limits import CostLimiter
@@ -31,6 +33,7 @@ from schema.mutations import Mutation
 from schema.queries import Query
 from schema.run_types import RunQueries
 from schema.subscriptions import Subscription
+from schema.waiting import WaitingQueries
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -58,7 +61,9 @@ def build_schema(
         extensions.append(DisableIntrospection)
     extensions.extend(extra_extensions)
     return strawberry.Schema(
-        query=merge_types("Query", (Query, RunQueries, BillingQueries)),
+        query=merge_types(
+            "Query", (Query, RunQueries, BillingQueries, AuditQueries, WaitingQueries, AbsenceQueries)
+        ),
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,

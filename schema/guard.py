@@ -29,6 +29,7 @@ from strawberry.extensions import SchemaExtension
 
 from domain.access import Viewer, may_read_private_comment, owns_pair
 from domain.errors import ErrorCode
+from schema.assessment_types import Assessment
 from schema.context import Context
 from schema.errors import NotFoundError
 from schema.pagination import Edge
@@ -74,6 +75,10 @@ async def may_read(viewer: Viewer, obj: object, context: Context) -> bool:
     if isinstance(obj, Session):
         pair = await loaders.mentorship.load(obj.mentorship_id)
         return pair is not None and owns_pair(viewer, pair.mentor_id, pair.student_id)
+    if isinstance(obj, Assessment):  # R20: the student and the assessor
+        return viewer.student_id == obj.student_id or (
+            viewer.mentor_id is not None and viewer.mentor_id == obj.assessor_id
+        )
     return True
 
 

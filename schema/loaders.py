@@ -14,7 +14,9 @@ from tortoise.models import Model
 from domain.models import (
     Mentor,
     MentorAvailability,
+    MentorPath,
     Mentorship,
+    PairingChange,
     Path,
     Project,
     Session,
@@ -74,6 +76,10 @@ class Loaders:
         self.sessions_by_student_week: DataLoader[tuple[int, date | None], list[Session]] = DataLoader(
             load_fn=self._sessions_by_student_week
         )
+        self.paths_by_mentor: DataLoader[int, list[MentorPath]] = DataLoader(load_fn=self._paths_by_mentor)
+        self.changes_by_mentorship: DataLoader[int, list[PairingChange]] = DataLoader(
+            load_fn=self._changes_by_mentorship
+        )
 
     async def projects_of_mentor(self, mentor_id: int) -> list[Project]:
         ids = await self.project_ids_by_mentor.load(mentor_id)
@@ -108,6 +114,21 @@ class Loaders:
         rows = await Mentorship.filter(student_id__in=student_ids, ended_on__isnull=True)
         found = {m.student_id: m for m in rows}
         return [found.get(i) for i in student_ids]
+
+    async def _paths_by_mentor(self, mentor_ids: list[int]) -> list[list[MentorPath]]:
+        """R3: each mentor's paths, oldest first, with their Path rows (primed: no query per path)."""
+        rows = (
+            await MentorPath.filter(mentor_id__in=mentor_ids)
+            .select_related("path")
+            .order_by("added_on", "id")
+        )
+        for row in rows:
+            self.path.prime(row.path_id, row.path)
+        return _group(rows, lambda r: r.mentor_id, mentor_ids)
+
+    async def _changes_by_mentorship(self, mentorship_ids: list[int]) -> list[list[PairingChange]]:
+        rows = await PairingChange.filter(mentorship_id__in=mentorship_ids).order_by("id")
+        return _group(rows, lambda r: r.mentorship_id, mentorship_ids)
 
     async def _sessions_by_student_week(self, keys: list[tuple[int, date | None]]) -> list[list[Session]]:
         by_week: dict[date | None, list[int]] = defaultdict(list)

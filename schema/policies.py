@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from domain.access import Viewer
-from domain.models import Mentorship, Session
+from domain.access import Viewer, owns_pair
+from domain.models import Assessment, MentorAbsence, Mentorship, Session
 
 Policy = Callable[[Viewer, Mapping[str, Any]], Awaitable[bool]]
 
@@ -72,6 +72,60 @@ def mentor_of_mentorship(arg: str) -> Policy:
     return check
 
 
+def party_of_mentorship(arg: str) -> Policy:
+    """Staff, or the mentor or the student of the mentorship the argument names (R7: either side)."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        if viewer.is_staff:
+            return True
+        if viewer.mentor_id is None and viewer.student_id is None:
+            return False
+        pair = await Mentorship.get_or_none(id=_arg(args, arg))
+        return pair is not None and owns_pair(viewer, pair.mentor_id, pair.student_id)
+
+    return check
+
+
+def assessor_of_assessment(arg: str) -> Policy:
+    """Staff, or the assessor of the assessment the argument names (R20)."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        if viewer.is_staff:
+            return True
+        if viewer.mentor_id is None:
+            return False
+        assessment = await Assessment.get_or_none(id=_arg(args, arg))
+        return assessment is not None and assessment.assessor_id == viewer.mentor_id
+
+    return check
+
+
+async def assessments_reader(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+    """Staff read every assessment; a mentor only those they assess (assessorId = self), a student only
+    their own (studentId = self)."""
+    if viewer.is_staff:
+        return True
+    if viewer.mentor_id is not None:
+        return bool(_arg(args, "assessorId") == viewer.mentor_id)
+    if viewer.student_id is not None:
+        return bool(_arg(args, "studentId") == viewer.student_id)
+    return False
+
+
+def mentor_of_absence(arg: str) -> Policy:
+    """Staff, or the mentor whose absence the argument names (R5)."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        if viewer.is_staff:
+            return True
+        if viewer.mentor_id is None:
+            return False
+        absence = await MentorAbsence.get_or_none(id=_arg(args, arg))
+        return absence is not None and absence.mentor_id == viewer.mentor_id
+
+    return check
+
+
 def mentor_of_session(arg: str) -> Policy:
     """Staff, or the mentor of the session the argument names."""
 
@@ -109,9 +163,13 @@ ROOT_POLICIES: dict[tuple[str, str], Policy] = {
     ("Query", "students"): authenticated,
     ("Query", "mentorship"): authenticated,
     ("Query", "sessions"): authenticated,
+    # Issue 6: the audit trail is scoped in SQL to the viewer's own pairs (domain.services.audit).
+    ("Query", "pairingChanges"): authenticated,
     ("Query", "viewer"): public,
     ("Mutation", "updateMentor"): self_mentor("id"),
     ("Mutation", "setMentorAvailability"): self_mentor("mentorId"),
+    # R3: a mentor asks for their next path; the override part is refused to them by the service.
+    ("Mutation", "addMentorPath"): self_mentor("mentorId"),
     ("Mutation", "updateStudent"): self_student("id"),
     ("Mutation", "setStudentAvailability"): self_student("studentId"),
     ("Query", "mentorStatement"): self_mentor("mentorId"),
@@ -124,6 +182,16 @@ ROOT_POLICIES: dict[tuple[str, str], Policy] = {
     ("Mutation", "updateSessionNotes"): mentor_of_session("id"),
     ("Mutation", "setDiscoveryNotes"): mentor_of_session("sessionId"),
     ("Mutation", "rotateCalendarFeed"): feed_owner,
+    # R20: the assessor records the result; the list is scoped by its arguments to the viewer.
+    ("Mutation", "recordAssessmentResult"): assessor_of_assessment("id"),
+    ("Query", "assessments"): assessments_reader,
+    ("Mutation", "giveNotice"): self_mentor("mentorId"),
+    ("Mutation", "withdrawNotice"): self_mentor("mentorId"),
+    ("Mutation", "requestMentorChange"): party_of_mentorship("mentorshipId"),
+    # R5: a mentor records, cancels and reads their own absences.
+    ("Mutation", "recordAbsence"): self_mentor("mentorId"),
+    ("Mutation", "cancelAbsence"): mentor_of_absence("id"),
+    ("Query", "mentorAbsences"): self_mentor("mentorId"),
     # Subscriptions: a viewer follows only their own assignments; runs are staff-only (the default).
     ("Subscription", "mentorAssignments"): self_mentor("mentorId"),
     ("Subscription", "studentAssignments"): self_student("studentId"),

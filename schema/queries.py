@@ -12,8 +12,10 @@ from tortoise.expressions import Subquery
 
 from domain import models
 from domain.access import visible_mentors, visible_sessions, visible_students
+from domain.enums import AssessmentStatus as AssessmentStatusEnum
 from domain.enums import SessionStatus as SessionStatusEnum
 from domain.errors import DomainError
+from schema.assessment_types import Assessment, AssessmentStatus
 from schema.context import Info
 from schema.loaders import paris_week_bounds
 from schema.pagination import Connection, paginate_queryset
@@ -198,5 +200,36 @@ class Query:
                 after=after,
                 cap=info.context.settings.max_page_size,
                 to_node=Session.of,
+            )
+        )
+
+    @strawberry.field(
+        description="Assessments (R20), by student, assessor or status. A mentor reads those they assess "
+        "(assessorId = self), a student their own (studentId = self)."
+    )
+    async def assessments(
+        self,
+        info: Info,
+        student_id: int | None = None,
+        assessor_id: int | None = None,
+        status: AssessmentStatus | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Assessment]:
+        qs = models.Assessment.all()
+        if student_id is not None:
+            qs = qs.filter(student_id=student_id)
+        if assessor_id is not None:
+            qs = qs.filter(assessor_id=assessor_id)
+        if status is not None:
+            qs = qs.filter(status=AssessmentStatusEnum(status))
+        return await _typed(
+            lambda: paginate_queryset(
+                "Assessment",
+                qs,
+                first=first,
+                after=after,
+                cap=info.context.settings.max_page_size,
+                to_node=Assessment.of,
             )
         )

@@ -221,9 +221,14 @@ class RunProgressEvent:
 class AssignmentChange(Enum):
     STARTED = "mentorship_started"
     ENDED = "mentorship_ended"
+    # R5: the pair's mentor will be away (absenceStartsOn..absenceEndsOn), or no longer will.
+    ABSENCE_RECORDED = "absence_recorded"
+    ABSENCE_CANCELLED = "absence_cancelled"
 
 
-@strawberry.type(description="A mentorship of the subscriber started or ended.")
+@strawberry.type(
+    description="A mentorship of the subscriber started or ended, or its mentor recorded an absence (R5)."
+)
 class AssignmentEvent:
     event_id: int = strawberry.field(description="Pass the last one seen as afterEventId to resume.")
     change: AssignmentChange
@@ -240,6 +245,11 @@ class AssignmentEvent:
     cause: PairingCause | None = strawberry.field(  # type: ignore[valid-type]
         description="What changed the pairing: a run, staff by hand, a request, an absence, a notice..."
     )
+    absence_id: int | None = strawberry.field(
+        default=None, description="ABSENCE_RECORDED or ABSENCE_CANCELLED: the mentor's absence (R5)."
+    )
+    absence_starts_on: date | None = strawberry.field(default=None, description="Paris date, included.")
+    absence_ends_on: date | None = strawberry.field(default=None, description="Paris date, included.")
 
     @staticmethod
     def of(event: models.Event) -> AssignmentEvent:
@@ -256,6 +266,9 @@ class AssignmentEvent:
             run_id=UUID(p["runId"]) if p.get("runId") else None,
             end_reason=enums.MentorshipEndReason(p["endReason"]) if p.get("endReason") else None,
             cause=enums.PairingCause(p["cause"]) if p.get("cause") else None,
+            absence_id=p.get("absenceId"),
+            absence_starts_on=date.fromisoformat(p["absenceStartsOn"]) if p.get("absenceStartsOn") else None,
+            absence_ends_on=date.fromisoformat(p["absenceEndsOn"]) if p.get("absenceEndsOn") else None,
         )
 
 

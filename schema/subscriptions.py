@@ -21,8 +21,10 @@ from jobs.events import hub_for
 from schema.context import Info
 from schema.guard import refused
 from schema.policies import policy_for
-from schema.run_types import AssignmentEvent, RunProgressEvent
+from schema.run_types import AssignmentChange, AssignmentEvent, RunProgressEvent
 
+# The topics also carry other news (assessments, R20): these streams yield only what AssignmentEvent shows.
+ASSIGNMENT_KINDS = frozenset(change.value for change in AssignmentChange)
 # A run's progress stream ends with the first of these statuses.
 _FINAL = {s.value for s in RunStatusEnum if s not in (RunStatusEnum.QUEUED, RunStatusEnum.RUNNING)}
 
@@ -83,7 +85,8 @@ class Subscription:
         topic = await audience(info, mentor_id=mentor_id)
         hub = hub_for(info.context.settings.redis_url)
         async for event in hub.stream([topic], after_event_id):
-            yield AssignmentEvent.of(event)
+            if event.kind in ASSIGNMENT_KINDS:
+                yield AssignmentEvent.of(event)
 
     @strawberry.subscription(
         description="The student's mentorships that start or end. Without afterEventId: from now on."
@@ -94,4 +97,5 @@ class Subscription:
         topic = await audience(info, student_id=student_id)
         hub = hub_for(info.context.settings.redis_url)
         async for event in hub.stream([topic], after_event_id):
-            yield AssignmentEvent.of(event)
+            if event.kind in ASSIGNMENT_KINDS:
+                yield AssignmentEvent.of(event)

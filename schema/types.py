@@ -28,6 +28,9 @@ MentorshipEndReason = strawberry.enum(enums.MentorshipEndReason, name="Mentorshi
 PairingCause = strawberry.enum(
     enums.PairingCause, name="PairingCause", description="Why a pairing changed (the audit trail)."
 )
+PairingAction = strawberry.enum(
+    enums.PairingAction, name="PairingAction", description="A pairing started or ended (the audit trail)."
+)
 
 
 CENTS = Decimal("0.01")
@@ -261,6 +264,11 @@ class Mentorship:
         assert row is not None
         return Mentor.of(row)
 
+    @strawberry.field(description="Every start and end of this pair, oldest first (the audit trail).")
+    async def changes(self, info: Info) -> list[PairingChangeEntry]:
+        rows = await info.context.loaders.changes_by_mentorship.load(self.id)
+        return [PairingChangeEntry.of(row) for row in rows]
+
 
 @strawberry.type
 class Mentor:
@@ -272,6 +280,10 @@ class Mentor:
     status: MentorStatus  # type: ignore[valid-type]
     start_date: date
     languages: list[str]
+    last_day: date | None = strawberry.field(
+        default=None, description="R6: the Paris date after which the mentor leaves (notice given)."
+    )
+    notice_given_on: date | None = strawberry.field(default=None, description="R6: when notice was given.")
 
     @staticmethod
     def of(row: models.Mentor) -> Mentor:
@@ -284,11 +296,17 @@ class Mentor:
             status=row.status,
             start_date=row.start_date,
             languages=row.languages.split(","),
+            last_day=row.last_day,
+            notice_given_on=row.notice_given_on,
         )
 
     @strawberry.field(description="The projects this mentor can mentor (R1).")
     async def projects(self, info: Info) -> list[Project]:
         return [Project.of(p) for p in await info.context.loaders.projects_of_mentor(self.id)]
+
+    @strawberry.field(description="The paths this mentor mentors on, oldest first (R3).")
+    async def paths(self, info: Info) -> list[MentorPathEntry]:
+        return [MentorPathEntry.of(row) for row in await info.context.loaders.paths_by_mentor.load(self.id)]
 
     @strawberry.field(description="Weekly windows in the mentor's own time zone.")
     async def availability(self, info: Info) -> list[AvailabilityWindow]:
@@ -407,3 +425,63 @@ class Student:
     async def sessions(self, info: Info, week: date | None = None) -> list[Session]:
         rows = await info.context.loaders.sessions_by_student_week.load((self.id, week))
         return [Session.of(s) for s in rows]
+
+
+@strawberry.type(description="A path a mentor mentors on (R3): since when, who added it, and any override.")
+class MentorPathEntry:
+    added_on: date
+    added_by: str = strawberry.field(description='"staff:<token id>", "mentor:<id>", "system", ...')
+    override: bool = strawberry.field(description="Added before three months of mentoring, by staff.")
+    override_reason: str
+    path_id: strawberry.Private[int]
+
+    @staticmethod
+    def of(row: models.MentorPath) -> MentorPathEntry:
+        return MentorPathEntry(
+            added_on=row.added_on,
+            added_by=row.added_by,
+            override=row.override,
+            override_reason=row.override_reason,
+            path_id=row.path_id,
+        )
+
+    @strawberry.field
+    async def path(self, info: Info) -> Path:
+        row = await info.context.loaders.path.load(self.path_id)
+        assert row is not None
+        return Path.of(row)
+
+
+@strawberry.type(description="One start or end of a mentorship: who did it, when and why (the audit trail).")
+class PairingChangeEntry:
+    id: int
+    at: datetime = strawberry.field(description="The instant, in UTC.")
+    action: PairingAction  # type: ignore[valid-type]
+    cause: PairingCause  # type: ignore[valid-type]
+    cause_ref: str = strawberry.field(description="The run id, absence id, ... behind it (may be empty).")
+    actor: str = strawberry.field(
+        description='"staff:<token id>", "mentor:<id>", "student:<id>" or "system".'
+    )
+    reason: str
+    mentorship_id: int
+    mentor_id: int
+    student_id: int
+
+    @staticmethod
+    def of(row: models.PairingChange) -> PairingChangeEntry:
+        return PairingChangeEntry(
+            id=row.id,
+            at=row.at,
+            action=row.action,
+            cause=row.cause,
+            cause_ref=row.cause_ref,
+            actor=row.actor,
+            reason=row.reason,
+            mentorship_id=row.mentorship_id,
+            mentor_id=row.mentor_id,
+            student_id=row.student_id,
+        )
+
+    @strawberry.field(description="The same instant in Paris wall-clock time, ISO 8601 with its offset.")
+    def at_paris(self) -> str:
+        return self.at.astimezone(PARIS).isoformat(timespec="seconds")

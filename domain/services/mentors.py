@@ -21,6 +21,11 @@ from domain.services._common import (
     unique_as_conflict,
 )
 from domain.services.availability import replace_mentor_windows
+from domain.services.mentor_paths import (
+    check_projects_on_paths,
+    one_path_for_a_new_mentor,
+    record_first_path,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +69,8 @@ async def _projects(project_ids: Sequence[int]) -> list[Project]:
     return [found[pid] for pid in wanted]
 
 
-async def create_mentor(data: MentorInput) -> Mentor:
+async def create_mentor(data: MentorInput, *, actor: str = "system") -> Mentor:
+    """A new mentor, on the one path of the projects they list (R3: recorded as their first path)."""
     name = require_text(data.name, field="name")
     email = require_email(data.email)
     check_capacity(data.capacity)
@@ -73,6 +79,7 @@ async def create_mentor(data: MentorInput) -> Mentor:
     windows = validate_windows(list(data.availability), field="availability")
     async with in_transaction():
         projects = await _projects(data.project_ids)
+        path_id = one_path_for_a_new_mentor(projects)
         async with unique_as_conflict("email", f"a mentor with email {email} exists already"):
             mentor = await Mentor.create(
                 name=name,
@@ -84,6 +91,7 @@ async def create_mentor(data: MentorInput) -> Mentor:
                 start_date=data.start_date,
             )
         await mentor.projects.add(*projects)
+        await record_first_path(mentor, path_id, actor=actor)
         await replace_mentor_windows(mentor, windows)
         return mentor
 
@@ -108,6 +116,7 @@ async def update_mentor(mentor_id: int, patch: MentorPatch) -> Mentor:
             mentor.start_date = patch.start_date
         if patch.project_ids is not None:
             projects = await _projects(patch.project_ids)
+            await check_projects_on_paths(mentor.id, projects)
             await mentor.projects.clear()
             await mentor.projects.add(*projects)
         mentor.version += 1

@@ -21,7 +21,7 @@ from domain.enums import MentorshipEndReason, MentorStatus, PairingCause, RunSta
 from domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Path, Student
 from domain.paris_time import PARIS, week_monday
-from domain.services import events, pairing
+from domain.services import events, handovers, pairing
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 TERMINAL = (
@@ -429,6 +429,7 @@ async def publish_run(
             for m in current.values()
             if await Mentor.filter(id=m.mentor_id, last_day__isnull=False).exists()
         }
+        handing_over = await handovers.waiting(student_ids)  # R5: students of an absent mentor
         for p in chosen:
             old = current.get(p["studentId"])
             if old is not None and (old.mentor_id, old.slot_weekday, old.slot_start_minute) == (
@@ -438,6 +439,34 @@ async def publish_run(
             ):
                 continue  # kept as it is
             started_on = monday + timedelta(days=p["weekday"])
+            newcomer = mentors[p["mentorId"]]
+            if newcomer.status is MentorStatus.LEFT or (
+                newcomer.last_day is not None and newcomer.last_day < started_on
+            ):
+                raise RunStale(
+                    f"mentor {newcomer.id} has left or leaves before {started_on} (R6)", field="runId"
+                )
+            handover = handing_over.get(p["studentId"])
+            if (
+                old is not None
+                and handover is not None
+                and handover.original_id == old.id
+                and p["mentorId"] != old.mentor_id
+            ):
+                pair_ended, pair_started = await handovers.substitute(
+                    handover,
+                    old,
+                    mentor_id=p["mentorId"],
+                    weekday=p["weekday"],
+                    start_minute=p["startMinute"],
+                    minutes=p["minutes"],
+                    monday=monday,
+                    run_id=run.id,
+                    actor=actor,
+                )
+                ended.append(pair_ended)
+                created.append(pair_started)
+                continue
             if old is not None:
                 reason = (
                     MentorshipEndReason.MENTOR_LEFT

@@ -34,6 +34,7 @@ from domain.errors import SlotTaken as SlotTakenError
 from domain.models import DiscoveryNote, Mentorship, Project, Session, Student
 from domain.paris_time import PARIS, local_to_utc, week_monday
 from domain.recurrence import Occurrence, expand
+from domain.services import absences
 from domain.services._common import get_or_not_found, lock_or_not_found
 
 DISCOVERY_MINUTES = 30
@@ -199,6 +200,7 @@ async def insert_session(
     Under concurrency the database refuses the loser; the insert runs in a savepoint so that the overlap
     can be checked again against the winner's now committed row, for the same precise answer."""
     weekly = kind == SessionKind.REGULAR and not catch_up
+    await absences.check_not_away(mentorship.mentor_id, starts_at, minutes)  # R5
     await _check_free(mentorship.mentor_id, mentorship.student_id, starts_at, minutes)
     if weekly:
         await _check_week(mentorship.student_id, starts_at)
@@ -349,6 +351,9 @@ async def schedule_series(data: SeriesInput) -> SeriesReport:
             except SlotTakenError as exc:
                 report.skipped.append(Skipped(occ, SkipReason.SLOT_TAKEN, exc.message))
                 continue
+            except absences.MentorAway as exc:
+                report.skipped.append(Skipped(occ, SkipReason.MENTOR_ABSENT, exc.message))
+                continue
             report.created.append(session)
             report.occurrences.append(occ)
     return report
@@ -385,6 +390,7 @@ async def reschedule_session(
         _check_weekday(student, starts_at)
         if session.kind == SessionKind.REGULAR and not session.catch_up:
             await _check_week(session.student_id, starts_at, exclude=session.id)
+        await absences.check_not_away(session.mentor_id, starts_at, minutes)  # R5
         await _check_free(session.mentor_id, session.student_id, starts_at, minutes, exclude=session.id)
         session.starts_at = starts_at
         session.duration_minutes = minutes

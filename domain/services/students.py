@@ -132,9 +132,12 @@ async def update_student(student_id: int, patch: StudentPatch) -> Student:
             student.name = require_text(patch.name, field="name")
         if patch.email is not None:
             student.email = require_email(patch.email)
-        if patch.current_project_id is not None:
-            await _project_on_path(patch.current_project_id, student.path_id, field="currentProjectId")
-            student.current_project_id = patch.current_project_id
+        if patch.current_project_id is not None and patch.current_project_id != student.current_project_id:
+            # R8, R20: moving on goes through finishProject (assessment, mentor kept or re-matched).
+            raise ValidationFailed(
+                "the current project changes only when the student finishes one: use finishProject",
+                field="currentProjectId",
+            )
         if patch.funding is not None or patch.allowed_weekdays is not None:
             student.funding = patch.funding or student.funding
             student.allowed_weekdays = weekday_mask(student.funding, patch.allowed_weekdays)

@@ -4,7 +4,8 @@ from typing import Annotated
 
 import strawberry
 
-from domain.services import mentors
+from domain.services import mentors, pairing
+from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
 from schema.inputs import CreateMentorInput, UpdateMentorInput, to_windows
 from schema.mutations._result import attempt
@@ -24,7 +25,7 @@ MentorResult = Annotated[
 @strawberry.type
 class MentorMutations:
     @strawberry.mutation(description="Create a mentor with projects, capacity (1-20) and availability.")
-    async def create_mentor(self, input: CreateMentorInput) -> MentorResult:
+    async def create_mentor(self, info: Info, input: CreateMentorInput) -> MentorResult:
         async def run() -> MentorPayload:
             data = mentors.MentorInput(
                 name=input.name,
@@ -37,7 +38,8 @@ class MentorMutations:
                 status=input.status,
                 availability=to_windows(input.availability, field="availability"),
             )
-            return MentorPayload(mentor=Mentor.of(await mentors.create_mentor(data)))
+            actor = pairing.actor_of(await info.context.current_viewer())
+            return MentorPayload(mentor=Mentor.of(await mentors.create_mentor(data, actor=actor)))
 
         return await attempt(run)
 

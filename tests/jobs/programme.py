@@ -11,6 +11,7 @@ from tortoise import Tortoise
 from domain.models import (
     Mentor,
     MentorAvailability,
+    MentorPath,
     Path,
     Project,
     Student,
@@ -63,6 +64,15 @@ async def build(students: int, mentors: int | None = None, seed: int = 1) -> dic
     for m in instance.mentors:
         row = await Mentor.get(id=m.id)
         await row.projects.add(*[projects[p] for p in sorted(m.projects)])
+    # R3: the paths of the projects each mentor lists (a generated mentor may span several, as the
+    # migration's back-fill allows for mentors who were already mentoring).
+    await MentorPath.bulk_create(
+        [
+            MentorPath(mentor_id=m.id, path_id=paths[key].id, added_on=date(2025, 1, 6), added_by="test")
+            for m in instance.mentors
+            for key in sorted({p // 10 for p in m.projects})
+        ]
+    )
     await MentorAvailability.bulk_create(
         [
             MentorAvailability(mentor_id=m.id, weekday=d, start_minute=a, end_minute=b)

@@ -26,6 +26,10 @@ TABLES = [
     "session",
     "matching_run",
     "mentor_project",
+    "mentor_path",
+    "mentor_absence",
+    "handover",
+    "assessment",
 ]
 
 Target = dict[str, int]
@@ -122,6 +126,46 @@ PROBES: dict[str, Probe] = {
         "mutation($id: Int!) { rotateCalendarFeed(input: {owner: MENTOR, ownerId: $id}) { __typename } }",
         {"id": t["mentor"]},
     ),
+    "giveNotice": lambda t: (
+        'mutation($id: Int!) { giveNotice(input: {mentorId: $id, lastDay: "2027-06-30"}) { __typename } }',
+        {"id": t["mentor"]},
+    ),
+    "withdrawNotice": lambda t: (
+        "mutation($id: Int!) { withdrawNotice(mentorId: $id) { __typename } }",
+        {"id": t["mentor"]},
+    ),
+    "requestMentorChange": lambda t: (
+        "mutation($p: Int!) { requestMentorChange(input: {mentorshipId: $p, proposeReplacement: true}) "
+        "{ __typename } }",
+        {"p": t["pair"]},
+    ),
+    "addMentorPath": lambda t: (
+        "mutation($id: Int!) { addMentorPath(input: {mentorId: $id, pathId: 1, override: true, "
+        'overrideReason: "r"}) { __typename } }',
+        {"id": t["mentor"]},
+    ),
+    "recordAbsence": lambda t: (
+        'mutation($m: Int!) { recordAbsence(input: {mentorId: $m, startsOn: "2027-03-01", '
+        'endsOn: "2027-03-31"}) { __typename } }',
+        {"m": t["mentor"]},
+    ),
+    # No absence in the world: tests/schema/test_absences.py probes cancelAbsence on real ones.
+    "cancelAbsence": lambda t: ("mutation { cancelAbsence(id: 1) { __typename } }", {}),
+    "finishProject": lambda t: (
+        "mutation($s: Int!) { finishProject(input: {studentId: $s}) { __typename } }",
+        {"s": t["student"]},
+    ),
+    "assignAssessor": lambda t: (
+        "mutation($m: Int!) { assignAssessor(input: {assessmentId: 1, mentorId: $m, "
+        'startsAt: "2026-12-03T10:00"}) { __typename } }',
+        {"m": t["mentor"]},
+    ),
+    "autoAssignAssessor": lambda t: ("mutation { autoAssignAssessor(assessmentId: 1) { __typename } }", {}),
+    "recordAssessmentResult": lambda t: (
+        "mutation { recordAssessmentResult(input: {id: 1, passed: true}) { __typename } }",
+        {},
+    ),
+    "cancelAssessment": lambda t: ("mutation { cancelAssessment(input: {id: 1}) { __typename } }", {}),
 }
 
 # The write rules, written out independently of schema.policies: (role kind, mutation) -> own only.
@@ -138,8 +182,14 @@ OWN_WRITES = {
         "updateSessionNotes",
         "setDiscoveryNotes",
         "rotateCalendarFeed",
+        "giveNotice",
+        "withdrawNotice",
+        "requestMentorChange",
+        "addMentorPath",
+        "recordAbsence",
+        "cancelAbsence",
     },
-    "student": {"updateStudent", "setStudentAvailability"},
+    "student": {"updateStudent", "setStudentAvailability", "requestMentorChange"},
 }
 
 

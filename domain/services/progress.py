@@ -1,0 +1,140 @@
+"""A student finishes a project (R8, R9, R20).
+
+In one transaction: the student moves to the next project of their path (given, or the next by position),
+the finished project gets its assessment with an assessor found automatically when one can be
+(``assessments.auto_assign``), and the pair follows R8: a mentor who lists the new project keeps the
+student, unchanged; otherwise the pair ends (project change) and the student waits for the next matching
+run, which sees their history (past mentors, refused pairs) in the database. After the last project of
+the path the pair ends as completed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause
+from domain.errors import Conflict, NotInPath, ValidationFailed
+from domain.models import Assessment, Mentor, Mentorship, Project, Student
+from domain.paris_time import PARIS, local_to_utc
+from domain.services import assessments, pairing
+from domain.services._common import get_or_not_found, lock_or_not_found
+
+# An assessment in these states means the project is finished already (a repeat would be a double submit).
+FINISHED = (AssessmentStatus.AWAITING_ASSESSOR, AssessmentStatus.SCHEDULED, AssessmentStatus.PASSED)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFinished:
+    student: Student
+    assessment: Assessment
+    # R8: the current mentor lists the new project and keeps the student.
+    mentor_kept: bool
+    ended: Mentorship | None
+    next_project: Project | None
+
+
+async def path_projects(path_id: int) -> list[Project]:
+    """The projects of a path in their order (position, then id)."""
+    return await Project.filter(path_id=path_id).order_by("position", "id")
+
+
+async def _next_project(student: Student, finished: Project, next_project_id: int | None) -> Project | None:
+    if next_project_id is not None:
+        project = await get_or_not_found(Project, next_project_id, field="nextProjectId")
+        if project.path_id != student.path_id:
+            raise NotInPath(
+                f"project {project.id} is not on the student's path {student.path_id} (R9)",
+                field="nextProjectId",
+            )
+        if project.id == finished.id:
+            raise ValidationFailed("the student is on that project already", field="nextProjectId")
+        return project
+    ordered = await path_projects(student.path_id)
+    ids = [p.id for p in ordered]
+    at = ids.index(finished.id)
+    return ordered[at + 1] if at + 1 < len(ordered) else None
+
+
+async def finish_project(
+    student_id: int,
+    *,
+    next_project_id: int | None = None,
+    project_id: int | None = None,
+    actor: str = pairing.SYSTEM,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> ProjectFinished:
+    """The student finished their current project (``project_id``, when given, must be it: a guard against
+    a double submit). Refuses a next project of another path (NotInPath) and a project finished already."""
+    if now is None:
+        # A day given alone (a back-dated or simulated finish): act at the start of that Paris day at the
+        # earliest, so that the slot search and the freed sessions are relative to it.
+        now = datetime.now(UTC)
+        if today is not None:
+            now = max(now, local_to_utc(datetime.combine(today, time()), PARIS, fold=0))
+    today = today or now.astimezone(PARIS).date()
+    async with in_transaction():
+        student = await lock_or_not_found(Student, student_id, field="studentId")
+        finished = await Project.get(id=student.current_project_id)
+        if project_id is not None and project_id != finished.id:
+            raise Conflict(
+                f"the student is on project {finished.id}, not {project_id} (finished already?)",
+                field="projectId",
+            )
+        done = Assessment.filter(student_id=student.id, project_id=finished.id, status__in=FINISHED)
+        if await done.exists():
+            raise Conflict(f"the student finished project {finished.id} already", field="studentId")
+        following = await _next_project(student, finished, next_project_id)
+
+        current = (
+            await Mentorship.filter(student_id=student.id, ended_on__isnull=True).select_for_update().first()
+        )
+        kept, ended = False, None
+        if current is not None:
+            if (
+                following is not None
+                and await Mentor.filter(id=current.mentor_id, projects__id=following.id).exists()
+            ):
+                kept = True  # R8: same mentor, same pair, same slot
+            else:
+                if following is not None:
+                    reason, cause = MentorshipEndReason.PROJECT_CHANGE, PairingCause.PROJECT_CHANGE
+                    ref = f"project:{finished.id}->{following.id}"
+                else:
+                    reason, cause = MentorshipEndReason.COMPLETED, PairingCause.PATH_COMPLETED
+                    ref = f"project:{finished.id}"
+                ended = await pairing.end_pair(
+                    current,
+                    ended_on=today,
+                    reason=reason,
+                    change=pairing.Change(cause, actor=actor, cause_ref=ref),
+                    now=now,
+                )
+                # A seat of the mentor's capacity is free: runs that read them before are stale.
+                await Mentor.filter(id=current.mentor_id).update(version=F("version") + 1)
+        if following is not None:
+            student.current_project_id = following.id
+        student.version += 1
+        await student.save(update_fields=["current_project_id", "version", "updated_at"])
+
+        assessment = await Assessment.create(student_id=student.id, project_id=finished.id)
+        await assessments.auto_assign(assessment, actor=actor, now=now)
+        return ProjectFinished(
+            student=student, assessment=assessment, mentor_kept=kept, ended=ended, next_project=following
+        )
+
+
+async def path_completed(current_projects: dict[int, int]) -> set[int]:
+    """Of these students (id -> current project), those who finished their current project: only the last
+    project of a path stays current once finished, so they completed their path and wait for the final
+    panel, not for a mentor (matching runs leave them out)."""
+    if not current_projects:
+        return set()
+    rows = await Assessment.filter(student_id__in=list(current_projects), status__in=FINISHED).values_list(
+        "student_id", "project_id"
+    )
+    return {int(sid) for sid, pid in rows if current_projects.get(int(sid)) == pid}

@@ -1,0 +1,80 @@
+"""GraphQL view of a mentor's absences (R5) and their hand-overs, and the ``mentorAbsences`` query."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from domain import enums, models
+from domain.services import absences
+
+HandoverStatus = strawberry.enum(
+    enums.HandoverStatus,
+    name="HandoverStatus",
+    description="A long absence (R5): the student waits for a substitute, has one, is back, or the hand-over "
+    "was cancelled (or the student could not go back: see note).",
+)
+
+
+@strawberry.type(description="R5: one student of an absent mentor, handed to a substitute and back.")
+class Handover:
+    student_id: int
+    status: HandoverStatus  # type: ignore[valid-type]
+    original_mentorship_id: int = strawberry.field(description="The pair with the absent mentor.")
+    substitute_mentorship_id: int | None = strawberry.field(description="The substitute's pair.")
+    returned_mentorship_id: int | None = strawberry.field(description="The pair with the mentor on return.")
+    note: str = strawberry.field(description="Why the student did not go back, when they did not.")
+
+    @staticmethod
+    def of(row: models.Handover) -> Handover:
+        return Handover(
+            student_id=row.student_id,
+            status=row.status,
+            original_mentorship_id=row.original_id,
+            substitute_mentorship_id=row.substitute_id,
+            returned_mentorship_id=row.returned_id,
+            note=row.note,
+        )
+
+
+@strawberry.type(description="R5: a mentor away from startsOn to endsOn (Paris dates, both included).")
+class MentorAbsence:
+    id: int
+    mentor_id: int
+    starts_on: date
+    ends_on: date
+    long: bool = strawberry.field(
+        description="More than 14 days: the students are handed to substitutes, then come back."
+    )
+    reason: str
+    recorded_by: str
+    cancelled_at: datetime | None
+    returned_at: datetime | None = strawberry.field(description="When the students were given back.")
+
+    @staticmethod
+    def of(row: models.MentorAbsence) -> MentorAbsence:
+        return MentorAbsence(
+            id=row.id,
+            mentor_id=row.mentor_id,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            long=row.long,
+            reason=row.reason,
+            recorded_by=row.recorded_by,
+            cancelled_at=row.cancelled_at,
+            returned_at=row.returned_at,
+        )
+
+    @strawberry.field(description="A long absence's hand-overs, one per student.")
+    async def handovers(self) -> list[Handover]:
+        rows = await models.Handover.filter(absence_id=self.id).order_by("student_id")
+        return [Handover.of(r) for r in rows]
+
+
+@strawberry.type
+class AbsenceQueries:
+    @strawberry.field(description="A mentor's absences, latest first, cancelled ones included (R5).")
+    async def mentor_absences(self, mentor_id: int) -> list[MentorAbsence]:
+        rows = await absences.absences_of(mentor_id)
+        return [MentorAbsence.of(r) for r in rows]
