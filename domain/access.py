@@ -18,7 +18,7 @@ from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from domain.enums import Role
-from domain.models import Mentor, Mentorship, Session, Student
+from domain.models import Mentor, Mentorship, PairingChange, Session, Student
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,4 +81,15 @@ def visible_sessions(queryset: QuerySet[Session], viewer: Viewer) -> QuerySet[Se
         return queryset.filter(mentorship__mentor_id=viewer.mentor_id)
     if viewer.student_id is not None:
         return queryset.filter(mentorship__student_id=viewer.student_id)
+    return queryset.filter(id__in=[])
+
+
+def visible_pairing_changes(queryset: QuerySet[PairingChange], viewer: Viewer) -> QuerySet[PairingChange]:
+    """The audit trail (issue 6): staff all of it, a mentor or a student the rows of their own pairs."""
+    if viewer.is_staff:
+        return queryset
+    if viewer.mentor_id is not None:
+        return queryset.filter(mentor_id=viewer.mentor_id)
+    if viewer.student_id is not None:
+        return queryset.filter(student_id=viewer.student_id)
     return queryset.filter(id__in=[])

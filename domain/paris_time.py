@@ -184,3 +184,8 @@ def parse_local_datetime(text: str, *, field: str) -> datetime:
     if value.tzinfo is not None:
         raise ValidationFailed("give Paris wall-clock time without an offset (R15)", field=field)
     return value
+
+
+def paris_today() -> date:
+    """Today's date in Paris: the calendar every date rule of the programme counts in (R15)."""
+    return datetime.now(PARIS).date()

@@ -16,12 +16,20 @@ from datetime import date, timedelta
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from domain.enums import FUNDING_WEEKDAYS, Funding, MentorStatus, StudentStatus
+from domain.enums import (
+    FUNDING_WEEKDAYS,
+    Funding,
+    MentorStatus,
+    PairingAction,
+    PairingCause,
+    StudentStatus,
+)
 from domain.models import (
     Mentor,
     MentorAvailability,
     MentorPath,
     Mentorship,
+    PairingChange,
     Path,
     Project,
     Student,
@@ -367,6 +375,23 @@ async def seed(
                 )
             )
         await _bulk(Mentorship, pairs, batch)
+        # The audit trail starts with the demo's pairs too (issue 6: every pairing has its history).
+        await _bulk(
+            PairingChange,
+            [
+                PairingChange(
+                    action=PairingAction.STARTED,
+                    cause=PairingCause.MANUAL,
+                    actor="system",
+                    reason="demo data",
+                    mentorship_id=m.id,
+                    mentor_id=m.mentor_id,
+                    student_id=m.student_id,
+                )
+                for m in await Mentorship.all().order_by("id")
+            ],
+            batch,
+        )
         return SeedSummary(len(paths), len(projects), len(mentor_rows), len(student_rows), len(pairs))
 
 

@@ -128,6 +128,8 @@ class Term:
     violations: list[str] = field(default_factory=list)
     mentor_ids: list[int] = field(default_factory=list)
     student_ids: list[int] = field(default_factory=list)
+    # Why the students the last weekly run could not place wait (the solver's reason codes).
+    unplaced_reasons: Counter[str] = field(default_factory=Counter)
 
 
 # --- The world ----------------------------------------------------------------------------------------
@@ -236,7 +238,7 @@ async def book_week(monday: date, row: WeekRow, catch_up_for: set[int]) -> None:
         if m.started_on > monday + timedelta(days=6):
             continue
         has_discovery = await Session.filter(
-            mentorship_id=m.id, kind=SessionKind.DISCOVERY, status__in=list(_DISCOVERY_OK)
+            mentorship_id=m.id, kind=SessionKind.DISCOVERY, status__in=list(sessions.DISCOVERY_HELD)
         ).exists()
         try:
             if not has_discovery:
@@ -298,9 +300,6 @@ def _week_bounds(monday: date) -> tuple[datetime, datetime]:
     start = local_to_utc(datetime.combine(monday, datetime.min.time()), PARIS, field="week")
     end = local_to_utc(datetime.combine(monday + timedelta(days=7), datetime.min.time()), PARIS, field="week")
     return start, end
-
-
-_DISCOVERY_OK = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT)
 
 
 async def hold_week(monday: date, row: WeekRow, rng: random.Random, settings: Settings) -> None:
@@ -499,10 +498,11 @@ async def simulate(config: TermConfig, settings: Settings, *, progress_line: Any
         for run_id in await requests_of_the_week(monday, term, row, rng):
             _created, elapsed = await run_and_publish(run_id)
             row.run_s += elapsed
-        if await Student.filter(id__in=term.student_ids).exists():
-            run_id = await matching_run(monday, config)
-            _created, elapsed = await run_and_publish(run_id)
-            row.run_s += elapsed
+        run_id = await matching_run(monday, config)
+        _created, elapsed = await run_and_publish(run_id)
+        row.run_s += elapsed
+        result = (await runs.get_run(run_id)).result or {}
+        term.unplaced_reasons = Counter(u["reason"] for u in result.get("unplaced", []))
         await book_week(monday, row, catch_up_for)
         await hold_week(monday, row, rng, settings)
         catch_up_for = await cancelled_by_absence(monday)
@@ -588,7 +588,9 @@ async def main_async(args: argparse.Namespace) -> int:
         print(header(), flush=True)
         started = time.perf_counter()
         term = await simulate(config, settings, progress_line=lambda row: print(format_row(row), flush=True))
-        print(f"\n{len(term.violations)} invariant violations in {time.perf_counter() - started:.0f} s")
+        reasons = ", ".join(f"{k} {v}" for k, v in term.unplaced_reasons.most_common()) or "none"
+        print(f"\nunplaced by the last weekly run: {reasons}")
+        print(f"{len(term.violations)} invariant violations in {time.perf_counter() - started:.0f} s")
         for v in term.violations[:20]:
             print("  " + v)
         return 1 if term.violations else 0

@@ -28,7 +28,7 @@ from tortoise.transactions import in_transaction
 from domain.enums import HandoverStatus, MentorStatus, PairingCause
 from domain.errors import Conflict, ValidationFailed
 from domain.models import Handover, MatchingRun, Mentor, MentorAbsence, Mentorship, Student
-from domain.paris_time import PARIS, week_monday
+from domain.paris_time import paris_today, week_monday
 from domain.services import events, handovers, pairing, runs
 from domain.services._common import lock_or_not_found
 
@@ -41,10 +41,6 @@ HANDOVER_TIME_LIMIT_S = 10.0
 
 class MentorAway(Conflict):
     """R5: the mentor is away then; nothing is booked with them inside a recorded absence."""
-
-
-def paris_today() -> date:
-    return datetime.now(PARIS).date()
 
 
 def paris_midnight(day: date) -> datetime:
@@ -105,19 +101,10 @@ async def _announce(absence: MentorAbsence, pairs: list[Mentorship], kind: str, 
 
 
 async def _start_handover_run(student_ids: list[int], week: date, *, actor: str) -> MatchingRun:
-    """Queue the run for the handed-over students (a savepoint); an active run of exactly that scope is
-    joined rather than refused."""
-    try:
-        async with in_transaction():
-            return await runs.start_run(
-                runs.RunScope(student_ids=student_ids),
-                runs.RunOptions(time_limit_s=HANDOVER_TIME_LIMIT_S, week=week),
-                requested_by=actor,
-            )
-    except runs.AlreadyRunning as exc:
-        if exc.run_id is None:
-            raise
-        return await runs.get_run(exc.run_id)
+    """Queue the run for the handed-over students; an active run of exactly that scope is joined."""
+    return await runs.start_or_join_run(
+        student_ids, week, time_limit_s=HANDOVER_TIME_LIMIT_S, requested_by=actor
+    )
 
 
 async def record_absence(

@@ -247,8 +247,9 @@ async def auto_assign(
         reason = f"every active mentor who lists project {project.id} is or was the student's mentor (R20)"
     if candidates:
         # Serialize assignments to the same mentors (a row lock on PostgreSQL), then read their calendars.
+        # Whole rows: Tortoise drops FOR UPDATE from a values_list query, which then locks nothing.
         ids = [m.id for m in candidates]
-        await Mentor.filter(id__in=ids).select_for_update().order_by("id").values_list("id", flat=True)
+        await Mentor.filter(id__in=ids).select_for_update().order_by("id")
         start = now + LEAD  # slots lie on the 15-minute grid of Paris wall time (whole-hour offsets)
         end = now + timedelta(days=horizon_days)
         student_side = Side(

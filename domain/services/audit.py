@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tortoise.queryset import QuerySet
 
-from domain.access import Viewer
+from domain.access import Viewer, visible_pairing_changes
 from domain.enums import PairingCause
 from domain.errors import ValidationFailed
 from domain.models import PairingChange
@@ -27,17 +27,6 @@ class ChangeFilter:
     until: datetime | None = None  # excluded
 
 
-def visible_changes(queryset: QuerySet[PairingChange], viewer: Viewer) -> QuerySet[PairingChange]:
-    """Scope audit rows to what the viewer may read (staff all, a mentor or a student their own pairs)."""
-    if viewer.is_staff:
-        return queryset
-    if viewer.mentor_id is not None:
-        return queryset.filter(mentor_id=viewer.mentor_id)
-    if viewer.student_id is not None:
-        return queryset.filter(student_id=viewer.student_id)
-    return queryset.filter(id__in=[])
-
-
 def _instant(value: datetime | None, *, field: str) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise ValidationFailed("needs a UTC offset (e.g. 2026-11-24T18:00:00Z)", field=field)
@@ -50,7 +39,7 @@ def changes(viewer: Viewer, where: ChangeFilter) -> QuerySet[PairingChange]:
     until = _instant(where.until, field="until")
     if since is not None and until is not None and until <= since:
         raise ValidationFailed("must be after since", field="until")
-    qs = visible_changes(PairingChange.all(), viewer)
+    qs = visible_pairing_changes(PairingChange.all(), viewer)
     if where.student_id is not None:
         qs = qs.filter(student_id=where.student_id)
     if where.mentor_id is not None:

@@ -18,10 +18,10 @@ from domain.access import Viewer
 from domain.enums import MentorshipEndReason, PairingCause
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Student
-from domain.paris_time import week_monday
+from domain.paris_time import paris_today, week_monday
 from domain.services import pairing
 from domain.services._common import lock_or_not_found
-from domain.services.departures import paris_today, start_or_join_run
+from domain.services.departures import start_or_join_run
 
 Side = Literal["student", "mentor"]
 MAX_REASON_LENGTH = 2000

@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from domain.enums import MentorshipEndReason, MentorStatus, PairingCause
 from domain.errors import Conflict, NoticeTooShort, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Student
-from domain.paris_time import PARIS, week_monday
+from domain.paris_time import paris_today, week_monday
 from domain.services import pairing, runs
 from domain.services._common import lock_or_not_found
 
@@ -29,26 +29,11 @@ NOTICE_DAYS = 14  # R6: two weeks at least
 REMATCH_TIME_LIMIT_S = 30.0
 
 
-def paris_today() -> date:
-    return datetime.now(PARIS).date()
-
-
 async def start_or_join_run(student_ids: list[int], week: date, *, requested_by: str) -> MatchingRun:
-    """Queue a run restricted to ``student_ids`` for the Paris week of ``week`` (call inside the caller's
-    transaction: a savepoint). When a run of exactly that scope is already queued or running, that one
-    is returned: it covers the same students and staff review it the same way."""
-    scope = runs.RunScope(student_ids=student_ids)
-    try:
-        async with in_transaction():
-            return await runs.start_run(
-                scope,
-                runs.RunOptions(time_limit_s=REMATCH_TIME_LIMIT_S, week=week),
-                requested_by=requested_by,
-            )
-    except runs.AlreadyRunning as exc:
-        if exc.run_id is None:
-            raise
-        return await runs.get_run(exc.run_id)
+    """The re-matching run of ``student_ids`` (``runs.start_or_join_run``)."""
+    return await runs.start_or_join_run(
+        student_ids, week, time_limit_s=REMATCH_TIME_LIMIT_S, requested_by=requested_by
+    )
 
 
 async def _current_student_ids(mentor_id: int) -> list[int]:

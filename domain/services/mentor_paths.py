@@ -13,21 +13,17 @@ and adds three calendar months with ``dateutil.relativedelta`` (end-of-month cla
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from tortoise.transactions import in_transaction
 
 from domain.errors import Conflict, NotFound, PathNotAllowedYet, ValidationFailed
 from domain.models import Mentor, MentorPath, Mentorship, Path, Project
-from domain.paris_time import PARIS
+from domain.paris_time import paris_today
 from domain.services._common import lock_or_not_found, unique_as_conflict
 
 MONTHS_BEFORE_ANOTHER_PATH = 3
-
-
-def paris_today() -> date:
-    return datetime.now(PARIS).date()
 
 
 def months_later(day: date, months: int) -> date:

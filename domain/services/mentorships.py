@@ -7,9 +7,9 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from domain.enums import MentorStatus, PairingCause, SessionKind
+from domain.enums import AssessmentStatus, MentorStatus, PairingCause, SessionKind
 from domain.errors import Conflict, ValidationFailed
-from domain.models import Mentor, Mentorship, Student
+from domain.models import Assessment, Mentor, Mentorship, Student
 from domain.paris_time import PARIS, local_to_utc
 from domain.services import pairing
 from domain.services._common import lock_or_not_found
@@ -49,6 +49,14 @@ async def create_mentorship(data: MentorshipInput, *, actor: str = pairing.SYSTE
         if not await mentor.projects.filter(id=student.current_project_id).exists():
             raise ValidationFailed(
                 "the mentor does not list the student's current project (R1)", field="mentorId"
+            )
+        if await Assessment.filter(
+            student_id=student.id, assessor_id=mentor.id, status=AssessmentStatus.SCHEDULED
+        ).exists():
+            raise Conflict(
+                "the mentor is to assess this student's presentation: an assessor is never the "
+                "student's mentor (R20)",
+                field="mentorId",
             )
         current = await Mentorship.filter(mentor_id=mentor.id, ended_on__isnull=True).count()
         if current >= mentor.capacity:

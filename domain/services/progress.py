@@ -59,6 +59,35 @@ async def _next_project(student: Student, finished: Project, next_project_id: in
     return ordered[at + 1] if at + 1 < len(ordered) else None
 
 
+class _Moved(Exception):
+    """The student's pair or project changed between reading them and locking the student: try again."""
+
+
+LOCK_ATTEMPTS = 3
+
+
+async def _lock_mentors_then_student(student_id: int) -> tuple[Student, int, set[int]]:
+    """Lock in the usual order, mentors before the student (as ``create_mentorship``, ``request_change``
+    and the daily step do), so that a concurrent pairing of the same people cannot deadlock: the student's
+    current mentor and every mentor listing their current project (the possible assessors, which
+    ``auto_assign`` locks), by id, then the student. Returns the locked student, their project as read before
+    the locks and the locked mentors: the caller checks them again under the locks (``_Moved``)."""
+    seen = await get_or_not_found(Student, student_id, field="studentId")
+    pair = (
+        await Mentorship.filter(student_id=student_id, ended_on__isnull=True).only("id", "mentor_id").first()
+    )
+    mentor_ids = {
+        int(row[0])
+        for row in await Mentor.filter(projects__id=seen.current_project_id).distinct().values_list("id")
+    }
+    if pair is not None:
+        mentor_ids.add(pair.mentor_id)
+    if mentor_ids:
+        await Mentor.select_for_update().filter(id__in=sorted(mentor_ids)).order_by("id")
+    student = await lock_or_not_found(Student, student_id, field="studentId")
+    return student, seen.current_project_id, mentor_ids
+
+
 async def finish_project(
     student_id: int,
     *,
@@ -69,7 +98,9 @@ async def finish_project(
     now: datetime | None = None,
 ) -> ProjectFinished:
     """The student finished their current project (``project_id``, when given, must be it: a guard against
-    a double submit). Refuses a next project of another path (NotInPath) and a project finished already."""
+    a double submit). Refuses a next project of another path (NotInPath) and a project finished already.
+    A pair or project changed by a concurrent request while locking is read again (a few times, then
+    ``CONFLICT``)."""
     if now is None:
         # A day given alone (a back-dated or simulated finish): act at the start of that Paris day at the
         # earliest, so that the slot search and the freed sessions are relative to it.
@@ -77,14 +108,40 @@ async def finish_project(
         if today is not None:
             now = max(now, local_to_utc(datetime.combine(today, time()), PARIS, fold=0))
     today = today or now.astimezone(PARIS).date()
+    for _ in range(LOCK_ATTEMPTS):
+        try:
+            return await _finish(
+                student_id,
+                next_project_id=next_project_id,
+                project_id=project_id,
+                actor=actor,
+                today=today,
+                now=now,
+            )
+        except _Moved:
+            continue
+    raise Conflict("the student's pair changed meanwhile; try again", field="studentId")
+
+
+async def _finish(
+    student_id: int,
+    *,
+    next_project_id: int | None,
+    project_id: int | None,
+    actor: str,
+    today: date,
+    now: datetime,
+) -> ProjectFinished:
     async with in_transaction():
-        student = await lock_or_not_found(Student, student_id, field="studentId")
+        student, seen_project, locked = await _lock_mentors_then_student(student_id)
         finished = await Project.get(id=student.current_project_id)
         if project_id is not None and project_id != finished.id:
             raise Conflict(
                 f"the student is on project {finished.id}, not {project_id} (finished already?)",
                 field="projectId",
             )
+        if finished.id != seen_project:
+            raise _Moved  # the possible assessors of this project may not be locked
         done = Assessment.filter(student_id=student.id, project_id=finished.id, status__in=FINISHED)
         if await done.exists():
             raise Conflict(f"the student finished project {finished.id} already", field="studentId")
@@ -93,6 +150,8 @@ async def finish_project(
         current = (
             await Mentorship.filter(student_id=student.id, ended_on__isnull=True).select_for_update().first()
         )
+        if current is not None and current.mentor_id not in locked:
+            raise _Moved  # a pair started meanwhile with a mentor not locked: roll back and start again
         kept, ended = False, None
         if current is not None:
             if (

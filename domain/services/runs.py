@@ -156,6 +156,26 @@ async def start_run(scope: RunScope, options: RunOptions, *, requested_by: str =
     return run
 
 
+async def start_or_join_run(
+    student_ids: Sequence[int], week: date, *, time_limit_s: float, requested_by: str
+) -> MatchingRun:
+    """Queue a run restricted to ``student_ids`` for the Paris week of ``week`` (inside the caller's
+    transaction, as a savepoint). When a run of exactly that scope is already queued or running, that one
+    is returned: it covers the same students and staff review it the same way (absences, notices and
+    change requests start runs this way)."""
+    try:
+        async with in_transaction():
+            return await start_run(
+                RunScope(student_ids=student_ids),
+                RunOptions(time_limit_s=time_limit_s, week=week),
+                requested_by=requested_by,
+            )
+    except AlreadyRunning as exc:
+        if exc.run_id is None:
+            raise
+        return await get_run(exc.run_id)
+
+
 async def get_run(run_id: UUID, *, field: str = "runId") -> MatchingRun:
     run = await MatchingRun.get_or_none(id=run_id)
     if run is None:

@@ -51,7 +51,7 @@ ACTIVE = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED, SessionStatus.STUDEN
 # R17: what a mentor is paid for. A cancellation with notice is not paid; a late one and a no-show are.
 BILLABLE = (SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT, SessionStatus.LATE_CANCELLED)
 # A discovery session that took place or still will: the mentorship's first session.
-_DISCOVERY_HELD = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
+DISCOVERY_HELD = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
 
 
 def utc_now() -> datetime:
@@ -150,7 +150,7 @@ async def _check_order(mentorship: Mentorship, kind: SessionKind, starts_at: dat
     """The discovery session is the first one (R14), and there is only one."""
     discovery = (
         await Session.filter(
-            mentorship_id=mentorship.id, kind=SessionKind.DISCOVERY, status__in=_DISCOVERY_HELD
+            mentorship_id=mentorship.id, kind=SessionKind.DISCOVERY, status__in=DISCOVERY_HELD
         )
         .order_by("starts_at")
         .first()
@@ -323,7 +323,7 @@ async def schedule_series(data: SeriesInput) -> SeriesReport:
             )
         discovery = (
             await Session.filter(
-                mentorship_id=mentorship.id, kind=SessionKind.DISCOVERY, status__in=_DISCOVERY_HELD
+                mentorship_id=mentorship.id, kind=SessionKind.DISCOVERY, status__in=DISCOVERY_HELD
             )
             .order_by("starts_at")
             .first()

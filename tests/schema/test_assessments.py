@@ -17,6 +17,7 @@ from domain.paris_time import week_monday
 from domain.services import events, mentors, pairing, sessions
 from domain.services.tokens import issue_token
 from jobs.events import announce
+from jobs.snapshot import load_snapshot
 from tests.conftest import Backend, GraphQLClient
 from tests.factories import catalogue, mentor, pair, student
 from tests.jobs.helpers import fresh_jobs
@@ -223,3 +224,39 @@ async def test_assignment_subscriptions_skip_assessment_events(db: Backend) -> N
         await client.subscribe(MENTOR_SUB, {"mentorId": 7, "after": news.id - 1})
         seen = await client.data("mentorAssignments")
     assert seen["eventId"] == started.id and seen["change"] == "STARTED"
+
+
+CREATE_PAIR = """
+mutation($s: Int!, $m: Int!) {
+  createMentorship(input: {studentId: $s, mentorId: $m, firstSessionAt: "2030-02-05T19:00"}) {
+    __typename ... on UserError { code field }
+  }
+}"""
+
+
+async def test_the_assessor_is_never_made_the_students_mentor(db: Backend, gql: GraphQLClient) -> None:
+    """R20 the other way round: while a presentation is scheduled, its assessor cannot become the
+    student's mentor, by hand or by a run."""
+    assessment_id, s, current, _past, free, _projects = await _awaiting()
+    at = {"assessmentId": assessment_id, "mentorId": free.id, "startsAt": "2030-01-15T18:00"}
+    assert (await gql(ASSIGN, {"input": at}))["assignAssessor"]["__typename"] == "AssessmentPayload"
+    now = await current.mentorships.filter(ended_on__isnull=True).first()
+    assert now is not None
+    async with in_transaction():
+        await pairing.end_pair(
+            now,
+            ended_on=date.today(),
+            reason=MentorshipEndReason.CHANGE_REQUESTED_BY_STUDENT,
+            change=pairing.Change(PairingCause.REQUEST),
+        )
+
+    refused = (await gql(CREATE_PAIR, {"s": s.id, "m": free.id}))["createMentorship"]
+
+    assert (refused["__typename"], refused["code"], refused["field"]) == (
+        "ConflictError",
+        "CONFLICT",
+        "mentorId",
+    )
+    assert not await free.mentorships.filter(student_id=s.id).exists()
+    snapshot = await load_snapshot({"kind": "students", "studentIds": [s.id]}, MONDAY + timedelta(days=7))
+    assert free.id in snapshot.students[0].forbidden_mentor_ids

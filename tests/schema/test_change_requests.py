@@ -12,8 +12,7 @@ from tortoise import Tortoise
 
 from domain.enums import MentorshipEndReason, PairingAction, PairingCause
 from domain.models import MatchingRun, Mentorship, PairingChange
-from domain.paris_time import week_monday
-from domain.services.departures import paris_today
+from domain.paris_time import paris_today, week_monday
 from tests.auth_world import build_world
 from tests.conftest import Backend, GraphQLClient
 from tests.jobs.helpers import eventually, fresh_jobs

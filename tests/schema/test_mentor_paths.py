@@ -11,8 +11,8 @@ import httpx
 
 from domain.enums import Role
 from domain.models import ApiToken, Mentor, MentorPath, Path, Project
+from domain.paris_time import paris_today
 from domain.services import paths
-from domain.services.mentor_paths import paris_today
 from domain.services.tokens import issue_token
 from tests import factories
 from tests.conftest import Backend, GraphQLClient, count_queries
