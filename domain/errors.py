@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     ASSESSOR_WAS_MENTOR = "ASSESSOR_WAS_MENTOR"  # R20
     PATH_NOT_ALLOWED_YET = "PATH_NOT_ALLOWED_YET"  # R3
     NOT_IN_PATH = "NOT_IN_PATH"  # R9
+    MENTOR_AWAY = "MENTOR_AWAY"  # R5: a booking inside the mentor's recorded absence
 
 
 class DomainError(Exception):

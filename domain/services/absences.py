@@ -26,7 +26,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from domain.enums import HandoverStatus, MentorStatus, PairingCause
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import Conflict, ErrorCode, ValidationFailed
 from domain.models import Handover, MatchingRun, Mentor, MentorAbsence, Mentorship, Student
 from domain.paris_time import paris_today, week_monday
 from domain.services import events, handovers, pairing, runs
@@ -41,6 +41,8 @@ HANDOVER_TIME_LIMIT_S = 10.0
 
 class MentorAway(Conflict):
     """R5: the mentor is away then; nothing is booked with them inside a recorded absence."""
+
+    code = ErrorCode.MENTOR_AWAY
 
 
 def paris_midnight(day: date) -> datetime:

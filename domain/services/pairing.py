@@ -154,14 +154,16 @@ async def end_pair(
     change: Change,
     now: datetime | None = None,
 ) -> Mentorship:
-    """End a current mentorship on ``ended_on`` (a Paris date, never before it started) and cancel its
-    sessions after that day, without penalty."""
+    """End a current mentorship on ``ended_on`` (a Paris date; one that has not started yet ends on its
+    first day, recorded as such) and cancel its sessions after that day, without penalty."""
+    # A pair ended before its first day (its discovery session still ahead) loses every session.
+    not_started = ended_on < m.started_on
     m.ended_on = max(ended_on, m.started_on)
     m.end_reason = reason
     await m.save(update_fields=["ended_on", "end_reason", "updated_at"])
     await cancel_sessions_without_penalty(
         {"mentorship_id": m.id},
-        after=paris_midnight_after(m.ended_on),
+        after=(now or datetime.now(UTC)) if not_started else paris_midnight_after(m.ended_on),
         now=now,
         reason=f"cancelled: the pair ended ({reason.value})",
     )

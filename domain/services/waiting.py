@@ -13,6 +13,7 @@ from tortoise.expressions import Subquery
 from domain.enums import MentorshipEndReason
 from domain.models import Mentorship, Student
 from domain.paris_time import PARIS
+from domain.services.progress import path_completed
 
 # R7: the end reasons after which that mentor is never proposed to that student again. The matching
 # snapshot (jobs.snapshot) applies the same rule.
@@ -39,13 +40,17 @@ class WaitingStudent:
 
 
 async def waiting_students(path_id: int | None = None) -> list[WaitingStudent]:
-    """Every student without a current mentorship (of one path, if given), in queue order. Two queries:
-    the waiting students, and the ended pairs of those students."""
+    """Every student without a current mentorship (of one path, if given) who has a project to work on,
+    in queue order. Three queries: the students without a pair, those of them who completed their path,
+    and their ended pairs."""
     current = Subquery(Mentorship.filter(ended_on__isnull=True).values("student_id"))
     waiting = Student.filter(id__not_in=current)
     if path_id is not None:
         waiting = waiting.filter(path_id=path_id)
-    students = await waiting.only("id", "created_at")
+    students = await waiting.only("id", "created_at", "current_project_id")
+    # A student who finished their path's last project waits for the final panel, not for a mentor.
+    done = await path_completed({s.id: s.current_project_id for s in students})
+    students = [s for s in students if s.id not in done]
     if not students:
         return []
     history: dict[int, list[Mentorship]] = defaultdict(list)

@@ -168,7 +168,7 @@ async def test_nothing_is_booked_inside_an_absence_and_catch_ups_fill_the_week_a
     count = await Session.all().count()
     with pytest.raises(absences.MentorAway) as refused:
         await book(pairs[0], at(W2 + timedelta(days=2)))
-    assert refused.value.code is ErrorCode.CONFLICT and refused.value.field == "startsAt"
+    assert refused.value.code is ErrorCode.MENTOR_AWAY and refused.value.field == "startsAt"
     with pytest.raises(absences.MentorAway):
         await book(pairs[1], at(W2 + timedelta(days=6), 23), catch_up=True)  # the last evening
     with pytest.raises(absences.MentorAway):

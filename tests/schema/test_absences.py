@@ -182,7 +182,7 @@ async def test_a_mentor_records_a_short_absence_and_catches_up_the_week_after(
     refusal = inside_again["data"]["bookSession"]
     assert (refusal["__typename"], refusal["code"], refusal["field"]) == (
         "ConflictError",
-        "CONFLICT",
+        "MENTOR_AWAY",
         "startsAt",
     )
     assert await Session.all().count() == count

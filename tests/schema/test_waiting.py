@@ -131,3 +131,23 @@ async def test_the_queue_lists_waiting_students_longest_first_with_forbidden_men
     body = response.json()
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_student_who_completed_their_path_is_not_waiting(gql: GraphQLClient) -> None:
+    """The last project finished: the student waits for the final panel, not for a mentor (R20)."""
+    path, projects = await factories.catalogue(1)
+    mentor = await factories.mentor(projects, n=1)
+    graduate = await factories.student(path, projects[0], n=1)
+    waiting = await factories.student(path, projects[0], n=2)
+    await factories.pair(graduate, mentor, datetime(2026, 11, 24, 19, 0))
+
+    finished = await gql(
+        "mutation($s: Int!) { finishProject(input: {studentId: $s}) { __typename ... on FinishProjectPayload "
+        "{ endedMentorship { endReason } } } }",
+        {"s": graduate.id},
+    )
+    assert finished["finishProject"]["endedMentorship"]["endReason"] == "COMPLETED"
+
+    queue = (await gql(QUEUE, {"first": 10}))["waitingStudents"]
+    assert [n["studentId"] for n in nodes(queue)] == [waiting.id]
+    assert queue["totalCount"] == 1
