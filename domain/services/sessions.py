@@ -203,7 +203,12 @@ async def insert_session(
     await absences.check_not_away(mentorship.mentor_id, starts_at, minutes)  # R5
     await _check_free(mentorship.mentor_id, mentorship.student_id, starts_at, minutes)
     if weekly:
-        await _check_week(mentorship.student_id, starts_at)
+        try:
+            await _check_week(mentorship.student_id, starts_at)
+        except WeekTaken:
+            # A clashing booking may have committed between the two checks: report the clash first.
+            await _check_free(mentorship.mentor_id, mentorship.student_id, starts_at, minutes)
+            raise
     for attempt in range(1, INSERT_ATTEMPTS + 1):
         try:
             async with in_transaction():  # a savepoint: a refused insert leaves the transaction usable
