@@ -89,12 +89,7 @@ async def request_change(
             ended_on=today,
             reason=_REASONS[side],
             change=pairing.Change(PairingCause.REQUEST, actor=actor, reason=reason),
-        )
-        # The rest of today too: asking to stop frees tonight's session (end_pair frees the days after).
-        await pairing.cancel_sessions_without_penalty(
-            {"mentorship_id": pair.id},
-            after=datetime.now(UTC),
-            reason=f"cancelled: the pair ended ({_REASONS[side].value})",
+            free_from=datetime.now(UTC),  # asking to stop frees tonight's session too
         )
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])

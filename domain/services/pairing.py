@@ -18,7 +18,7 @@ from typing import Any
 
 from domain.access import Viewer
 from domain.enums import MentorshipEndReason, PairingAction, PairingCause, SessionStatus
-from domain.models import Mentorship, PairingChange, Project, Session, Student
+from domain.models import Mentorship, PairingChange, Session, Student
 from domain.paris_time import PARIS
 from domain.services import events
 from domain.services._common import unique_as_conflict
@@ -129,11 +129,14 @@ async def cancel_sessions_without_penalty(
         .select_for_update()
         .order_by("id")
     )
-    levels: dict[int, int] = {}
+    # R17: a cancelled session records the level of the student's project, like any ended session.
+    levels: dict[int, int] = {
+        student.id: student.current_project.level
+        for student in await Student.filter(id__in={s.student_id for s in scheduled}).select_related(
+            "current_project"
+        )
+    }
     for session in scheduled:
-        if session.student_id not in levels:
-            student = await Student.get(id=session.student_id)
-            levels[session.student_id] = (await Project.get(id=student.current_project_id)).level
         session.status = SessionStatus.CANCELLED
         session.sequence += 1
         session.ended_at = now
@@ -153,17 +156,20 @@ async def end_pair(
     reason: MentorshipEndReason,
     change: Change,
     now: datetime | None = None,
+    free_from: datetime | None = None,
 ) -> Mentorship:
     """End a current mentorship on ``ended_on`` (a Paris date; one that has not started yet ends on its
-    first day, recorded as such) and cancel its sessions after that day, without penalty."""
-    # A pair ended before its first day (its discovery session still ahead) loses every session.
-    not_started = ended_on < m.started_on
+    first day, recorded as such) and cancel its sessions without penalty from ``free_from``: by default
+    the day after the end, or at once for a pair ended before its first day (its discovery session still
+    ahead); a request to stop (R7) frees the rest of today too."""
+    if free_from is None and ended_on < m.started_on:
+        free_from = now or datetime.now(UTC)
     m.ended_on = max(ended_on, m.started_on)
     m.end_reason = reason
     await m.save(update_fields=["ended_on", "end_reason", "updated_at"])
     await cancel_sessions_without_penalty(
         {"mentorship_id": m.id},
-        after=(now or datetime.now(UTC)) if not_started else paris_midnight_after(m.ended_on),
+        after=free_from or paris_midnight_after(m.ended_on),
         now=now,
         reason=f"cancelled: the pair ended ({reason.value})",
     )

@@ -445,9 +445,10 @@ async def publish_run(
         ended: list[Mentorship] = []
         change = pairing.Change(PairingCause.RUN, actor=actor, cause_ref=str(run.id))
         leaving = {
-            m.mentor_id
-            for m in current.values()
-            if await Mentor.filter(id=m.mentor_id, last_day__isnull=False).exists()
+            m.id
+            for m in await Mentor.filter(
+                id__in=[p.mentor_id for p in current.values()], last_day__isnull=False
+            ).only("id")
         }
         handing_over = await handovers.waiting(student_ids)  # R5: students of an absent mentor
         for p in chosen:
