@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from tortoise.models import Model
+
 from domain.access import Viewer, owns_pair
 from domain.models import Assessment, MentorAbsence, Mentorship, Session
 
@@ -58,18 +60,38 @@ def _arg(args: Mapping[str, Any], name: str) -> Any:
     return args.get(name)
 
 
-def mentor_of_mentorship(arg: str) -> Policy:
-    """Staff, or the mentor of the mentorship the argument names (R13, R19: mentors book)."""
+def _mentor_owns(arg: str, model: type[Model], owner: str) -> Policy:
+    """Staff, or the mentor named by column ``owner`` of the ``model`` row the argument names."""
 
     async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
         if viewer.is_staff:
             return True
         if viewer.mentor_id is None:
             return False
-        pair = await Mentorship.get_or_none(id=_arg(args, arg))
-        return pair is not None and pair.mentor_id == viewer.mentor_id
+        row = await model.filter(id=_arg(args, arg)).first()
+        return row is not None and getattr(row, owner) == viewer.mentor_id
 
     return check
+
+
+def mentor_of_mentorship(arg: str) -> Policy:
+    """Staff, or the mentor of the mentorship the argument names (R13, R19: mentors book)."""
+    return _mentor_owns(arg, Mentorship, "mentor_id")
+
+
+def mentor_of_session(arg: str) -> Policy:
+    """Staff, or the mentor of the session the argument names."""
+    return _mentor_owns(arg, Session, "mentor_id")
+
+
+def assessor_of_assessment(arg: str) -> Policy:
+    """Staff, or the assessor of the assessment the argument names (R20)."""
+    return _mentor_owns(arg, Assessment, "assessor_id")
+
+
+def mentor_of_absence(arg: str) -> Policy:
+    """Staff, or the mentor whose absence the argument names (R5)."""
+    return _mentor_owns(arg, MentorAbsence, "mentor_id")
 
 
 def party_of_mentorship(arg: str) -> Policy:
@@ -86,20 +108,6 @@ def party_of_mentorship(arg: str) -> Policy:
     return check
 
 
-def assessor_of_assessment(arg: str) -> Policy:
-    """Staff, or the assessor of the assessment the argument names (R20)."""
-
-    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
-        if viewer.is_staff:
-            return True
-        if viewer.mentor_id is None:
-            return False
-        assessment = await Assessment.get_or_none(id=_arg(args, arg))
-        return assessment is not None and assessment.assessor_id == viewer.mentor_id
-
-    return check
-
-
 async def assessments_reader(viewer: Viewer, args: Mapping[str, Any]) -> bool:
     """Staff read every assessment; a mentor only those they assess (assessorId = self), a student only
     their own (studentId = self)."""
@@ -110,34 +118,6 @@ async def assessments_reader(viewer: Viewer, args: Mapping[str, Any]) -> bool:
     if viewer.student_id is not None:
         return bool(_arg(args, "studentId") == viewer.student_id)
     return False
-
-
-def mentor_of_absence(arg: str) -> Policy:
-    """Staff, or the mentor whose absence the argument names (R5)."""
-
-    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
-        if viewer.is_staff:
-            return True
-        if viewer.mentor_id is None:
-            return False
-        absence = await MentorAbsence.get_or_none(id=_arg(args, arg))
-        return absence is not None and absence.mentor_id == viewer.mentor_id
-
-    return check
-
-
-def mentor_of_session(arg: str) -> Policy:
-    """Staff, or the mentor of the session the argument names."""
-
-    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
-        if viewer.is_staff:
-            return True
-        if viewer.mentor_id is None:
-            return False
-        session = await Session.get_or_none(id=_arg(args, arg)).select_related("mentorship")
-        return session is not None and session.mentorship.mentor_id == viewer.mentor_id
-
-    return check
 
 
 async def feed_owner(viewer: Viewer, args: Mapping[str, Any]) -> bool:

@@ -12,6 +12,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from domain import enums, models
+from domain.access import Viewer
 from domain.services import run_review, runs
 from schema.types import MentorshipEndReason, PairingCause, WeeklySlot, hhmm
 
@@ -111,6 +112,12 @@ class MatchingRun:
         description="For a stale run: the mentors, students and pairs that changed during the solve."
     )
     row: strawberry.Private[models.MatchingRun]
+
+    @staticmethod
+    def shown_to(row: models.MatchingRun | None, viewer: Viewer) -> MatchingRun | None:
+        """A run another mutation started (a hand-over, a notice, a change request), shown to staff only:
+        its proposal names other mentors and students."""
+        return MatchingRun.of(row) if row is not None and viewer.is_staff else None
 
     @staticmethod
     def of(row: models.MatchingRun) -> MatchingRun:

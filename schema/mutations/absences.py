@@ -9,12 +9,10 @@ from typing import Annotated
 import strawberry
 
 from domain.services import absences, pairing
-from jobs.queue import announce_on, queue_for
 from schema.absence_types import MentorAbsence
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
-from schema.mutations.runs import enqueue_run
+from schema.mutations._result import after_commit, attempt
 from schema.run_types import MatchingRun
 
 
@@ -30,7 +28,8 @@ class RecordAbsenceInput:
 class AbsencePayload:
     absence: MentorAbsence
     handover_run: MatchingRun | None = strawberry.field(
-        description="A long absence: the queued run that finds substitutes for the mentor's students."
+        description="A long absence: the queued run that finds substitutes for the mentor's students "
+        "(shown to staff only: its proposal names other people)."
     )
     cancelled_sessions: int = strawberry.field(
         description="The mentor's sessions inside the absence, cancelled without penalty."
@@ -67,13 +66,10 @@ class AbsenceMutations:
         )
         if not isinstance(result, absences.Recorded):
             return result
-        if result.run is not None:
-            await enqueue_run(info, result.run.id)  # after the commit; also wakes subscribers
-        else:
-            await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info, [result.run.id] if result.run is not None else [])
         return AbsencePayload(
             absence=MentorAbsence.of(result.absence),
-            handover_run=MatchingRun.of(result.run) if result.run is not None else None,
+            handover_run=MatchingRun.shown_to(result.run, await info.context.current_viewer()),
             cancelled_sessions=result.cancelled_sessions,
         )
 
@@ -83,7 +79,7 @@ class AbsenceMutations:
     async def cancel_absence(self, info: Info, id: int) -> CancelAbsenceResult:
         actor = pairing.actor_of(await info.context.current_viewer())
         result = await attempt(lambda: absences.cancel_absence(id, actor=actor))
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info)
         if isinstance(result, ValidationError | NotFoundError | ConflictError):
             return result
         return AbsenceCancelledPayload(absence=MentorAbsence.of(result))

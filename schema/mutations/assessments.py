@@ -14,11 +14,10 @@ import strawberry
 from domain.paris_time import parse_local_datetime
 from domain.services import assessments, pairing
 from domain.services._common import require_range
-from jobs.queue import announce_on, queue_for
 from schema.assessment_types import Assessment
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.mutations._result import after_commit, attempt
 from schema.mutations.sessions import SlotTaken, attempt_booking
 
 MAX_HORIZON_DAYS = 60
@@ -78,7 +77,7 @@ class AssessmentMutations:
             return AssessmentPayload(assessment=Assessment.of(row))
 
         result = await attempt_booking(run)
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info)
         return result
 
     @strawberry.mutation(
@@ -95,7 +94,7 @@ class AssessmentMutations:
             return AssessmentPayload(assessment=Assessment.of(row))
 
         result = await attempt(run)
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info)
         return result
 
     @strawberry.mutation(description="The presentation took place: passed or failed, with notes.")
@@ -114,5 +113,5 @@ class AssessmentMutations:
             return AssessmentPayload(assessment=Assessment.of(row))
 
         result = await attempt(run)
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info)
         return result

@@ -9,11 +9,9 @@ import strawberry
 
 from domain.models import MatchingRun as MatchingRunRow
 from domain.services import change_requests, pairing
-from jobs.queue import announce_on, queue_for
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
-from schema.mutations.runs import enqueue_run
+from schema.mutations._result import after_commit, attempt
 from schema.run_types import MatchingRun
 from schema.types import Mentorship
 
@@ -82,13 +80,9 @@ class ChangeRequestMutations:
                 started.append(replacement)
             return ChangePayload(
                 mentorship=Mentorship.of(outcome.mentorship),
-                replacement_run=MatchingRun.of(replacement)
-                if replacement is not None and viewer.is_staff
-                else None,
+                replacement_run=MatchingRun.shown_to(replacement, viewer),
             )
 
         result = await attempt(run)
-        for replacement in started:
-            await enqueue_run(info, replacement.id)
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info, [r.id for r in started])
         return result

@@ -10,11 +10,9 @@ import strawberry
 
 from domain.models import MatchingRun as MatchingRunRow
 from domain.services import departures, pairing
-from jobs.queue import announce_on, queue_for
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
-from schema.mutations.runs import enqueue_run
+from schema.mutations._result import after_commit, attempt
 from schema.run_types import MatchingRun
 from schema.types import Mentor
 
@@ -41,10 +39,6 @@ NoticeResult = Annotated[
 ]
 
 
-def _shown(run: MatchingRunRow | None, staff: bool) -> MatchingRun | None:
-    return MatchingRun.of(run) if run is not None and staff else None
-
-
 @strawberry.type
 class DepartureMutations:
     @strawberry.mutation(
@@ -62,12 +56,10 @@ class DepartureMutations:
             mentor, rematch = notice.mentor, notice.run
             if rematch is not None:
                 started.append(rematch)
-            return NoticePayload(mentor=Mentor.of(mentor), rematch_run=_shown(rematch, viewer.is_staff))
+            return NoticePayload(mentor=Mentor.of(mentor), rematch_run=MatchingRun.shown_to(rematch, viewer))
 
         result = await attempt(run)
-        for rematch in started:
-            await enqueue_run(info, rematch.id)
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info, [r.id for r in started])
         return result
 
     @strawberry.mutation(description="Take a notice back, up to the last day (R6).")

@@ -6,11 +6,10 @@ import strawberry
 
 from domain.paris_time import parse_local_datetime
 from domain.services import mentorships, pairing
-from jobs.queue import announce_on, queue_for
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
 from schema.inputs import CreateMentorshipInput
-from schema.mutations._result import attempt
+from schema.mutations._result import after_commit, attempt
 from schema.types import Mentorship
 
 
@@ -42,5 +41,5 @@ class MentorshipMutations:
             return MentorshipPayload(mentorship=Mentorship.of(created))
 
         result = await attempt(run)
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info)
         return result

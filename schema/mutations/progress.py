@@ -8,11 +8,10 @@ from typing import Annotated
 import strawberry
 
 from domain.services import pairing, progress
-from jobs.queue import announce_on, queue_for
 from schema.assessment_types import Assessment
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.mutations._result import after_commit, attempt
 from schema.types import Mentorship, Student
 
 
@@ -73,5 +72,5 @@ class ProgressMutations:
             )
 
         result = await attempt(run)
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info)
         return result

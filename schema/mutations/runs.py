@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Annotated
 from uuid import UUID
@@ -11,7 +10,6 @@ import strawberry
 
 from domain.errors import DomainError
 from domain.services import pairing, runs
-from jobs.queue import announce_on, queue_for
 from schema.context import Info
 from schema.errors import (
     AnyUserError,
@@ -21,10 +19,9 @@ from schema.errors import (
     ValidationError,
     to_graphql_error,
 )
+from schema.mutations._result import after_commit
 from schema.run_types import MatchingRun
 from schema.types import Mentorship
-
-log = logging.getLogger(__name__)
 
 
 @strawberry.type(description="A run of the same scope is queued or running; nothing was stored.")
@@ -95,18 +92,6 @@ def _error(error: DomainError) -> AnyUserError | AlreadyRunningError:
     return to_graphql_error(error)
 
 
-async def enqueue_run(info: Info, run_id: UUID) -> None:
-    """Enqueue a stored run's job and wake subscribers. Call after the run's transaction committed: a
-    worker never sees an uncommitted run. Any mutation that starts a run (absences, notice, change
-    requests) ends with this."""
-    queue = queue_for(info.context.settings.redis_url)
-    try:
-        await queue.enqueue(run_id)
-    except Exception as exc:  # Redis away: the run stays queued and the reconciler enqueues it
-        log.warning("run %s stored but not enqueued: %s: %s", run_id, type(exc).__name__, exc)
-    await announce_on(queue)
-
-
 @strawberry.type
 class RunMutations:
     @strawberry.mutation(description="Start a matching run; its job is enqueued once the run is stored.")
@@ -122,7 +107,7 @@ class RunMutations:
             )
         except DomainError as error:
             return _error(error)  # type: ignore[return-value]
-        await enqueue_run(info, run.id)
+        await after_commit(info, [run.id])
         return RunPayload(run=MatchingRun.of(run))
 
     @strawberry.mutation(description="Cancel a run: a queued one at once, a running one within seconds.")
@@ -131,7 +116,7 @@ class RunMutations:
             run = await runs.cancel_run(id)
         except DomainError as error:
             return _error(error)  # type: ignore[return-value]
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info)
         return RunPayload(run=MatchingRun.of(run))
 
     @strawberry.mutation(
@@ -148,7 +133,7 @@ class RunMutations:
             )
         except DomainError as error:
             return _error(error)  # type: ignore[return-value]
-        await announce_on(queue_for(info.context.settings.redis_url))
+        await after_commit(info)
         return PublishPayload(
             run=MatchingRun.of(outcome.run),
             created=[Mentorship.of(m) for m in outcome.created],

@@ -20,7 +20,17 @@ from domain.enums import (
     Role,
     SessionStatus,
 )
-from domain.models import Event, Handover, Mentor, MentorAbsence, Mentorship, PairingChange, Session, Student
+from domain.models import (
+    Event,
+    Handover,
+    MatchingRun,
+    Mentor,
+    MentorAbsence,
+    Mentorship,
+    PairingChange,
+    Session,
+    Student,
+)
 from domain.paris_time import PARIS, week_monday
 from domain.services import absences, events, sessions
 from domain.services.tokens import issue_token
@@ -398,3 +408,19 @@ async def test_the_assignment_subscriptions_carry_absence_events(db: Backend) ->
         (e["absenceId"], e["absenceStartsOn"], e["absenceEndsOn"], e["cause"]) for e in absence_events
     } == {(recorded.absence.id, W2.isoformat(), (W2 + timedelta(days=6)).isoformat(), "ABSENCE")}
     assert {e["change"] for e in got} == {"STARTED", "ABSENCE_RECORDED"}
+
+
+async def test_a_mentor_recording_a_long_absence_does_not_see_the_hand_over_run(
+    db: Backend, client: httpx.AsyncClient
+) -> None:
+    """The run is queued all the same, but its proposal names other people: staff only."""
+    away, other, students, _pairs = await world()
+    who = await tokens(away, other, students[0])
+    period = {"mentorId": away.id, "startsOn": W2.isoformat(), "endsOn": LONG_END.isoformat()}
+
+    answer = await call(client, who["mentor"], RECORD, {"input": period})
+
+    payload = answer["data"]["recordAbsence"]
+    assert payload["__typename"] == "AbsencePayload" and payload["absence"]["long"] is True
+    assert payload["handoverRun"] is None
+    assert await MatchingRun.filter(scope_key__startswith="students:").count() == 1
