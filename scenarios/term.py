@@ -435,19 +435,23 @@ async def check_invariants(monday: date, term: Term) -> None:
         ).exists()
         if refused:
             term.violations.append(f"{monday}: pair {pair.id} re-creates a pair ended on request (R7)")
-    held = await Session.filter(status__in=[SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT])
-    away = await MentorAbsence.filter(cancelled_at__isnull=True)
-    for a in away:
-        clash = [s.id for s in held if s.mentor_id == a.mentor_id and a.starts_at <= s.starts_at < a.ends_at]
+    for a in await MentorAbsence.filter(cancelled_at__isnull=True):
+        clash = await Session.filter(
+            mentor_id=a.mentor_id,
+            status__in=[SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT],
+            starts_at__gte=a.starts_at,
+            starts_at__lt=a.ends_at,
+        ).values_list("id", flat=True)
         if clash:
             term.violations.append(f"{monday}: mentor {a.mentor_id} held sessions {clash} while away")
+    first_day: dict[tuple[int, int], date] = {}
+    for m in await Mentorship.all().only("id", "student_id", "mentor_id", "started_on"):
+        key = (m.student_id, m.mentor_id)
+        first_day[key] = min(first_day.get(key, m.started_on), m.started_on)
     for assessment in await Assessment.filter(assessor_id__isnull=False, starts_at__isnull=False):
-        assert assessment.starts_at is not None
-        if await Mentorship.filter(
-            student_id=assessment.student_id,
-            mentor_id=assessment.assessor_id,
-            started_on__lte=assessment.starts_at.astimezone(PARIS).date(),
-        ).exists():
+        assert assessment.assessor_id is not None and assessment.starts_at is not None
+        paired = first_day.get((assessment.student_id, assessment.assessor_id))
+        if paired is not None and paired <= assessment.starts_at.astimezone(PARIS).date():
             term.violations.append(f"assessment {assessment.id}: the assessor was the student's mentor (R20)")
     started = {c.mentorship_id for c in await PairingChange.filter(action=PairingAction.STARTED)}
     ended = {c.mentorship_id for c in await PairingChange.filter(action=PairingAction.ENDED)}
