@@ -1,9 +1,15 @@
-"""The ``mentormatch`` command: serve, worker, migrate, seed, demo."""
+"""The mentormatch command: serve the API, run workers, migrate, seed, issue tokens, run the demo.
+
+Settings come from the environment (DATABASE_URL, REDIS_URL, MENTORMATCH_ENV, ...; see the README).
+Every command fails fast with one line naming the service and what to do when a configured service is
+missing or unreachable; the exit status is then 2.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 
 from api import services
@@ -81,7 +87,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     from domain.services.tokens import issue_token
 
     async def run() -> None:
-        await services.connect_database(settings)
+        await services.open_migrated(settings)
         try:
             role = Role(args.role)
             token, _ = await issue_token(
@@ -99,51 +105,166 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_token_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse contradictory token options by name (argparse prints the line and exits 2)."""
+    if args.role == "staff" and args.id is not None:
+        parser.error("argument --id: a staff token names no one; leave --id out with --role staff")
+    if args.role != "staff" and args.id is None:
+        parser.error(f"argument --id: --role {args.role} needs the {args.role}'s id")
+
+
 def _serve(settings: Settings) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.logs import uvicorn_log_config
 
+    asyncio.run(services.preflight(settings))  # one line, not a lifespan traceback, when not ready
     if settings.is_development:
         print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        log_config=uvicorn_log_config(settings),
+    )
     return 0
 
 
-def _worker(settings: Settings) -> int:
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.uses_redis:
         print("the worker needs REDIS_URL; without it jobs run inside the API process", file=sys.stderr)
         return 2
-    from arq.worker import run_worker
+    from arq.worker import check_health, run_worker
 
     from jobs.worker import WorkerSettings
 
+    if args.check:
+        asyncio.run(services.check_redis(settings))
+        return check_health(WorkerSettings)  # type: ignore[arg-type]
+    asyncio.run(services.preflight(settings))
     run_worker(WorkerSettings)  # type: ignore[arg-type]
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mentormatch", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the API (GraphQL at /graphql)")
-    sub.add_parser("worker", help="run an arq worker (needs REDIS_URL)")
-    sub.add_parser("migrate", help="apply database migrations")
-    for name, text in (
-        ("seed", "load demo data into an empty database"),
-        ("demo", "migrate, seed if empty, then serve"),
+def _with_port(settings: Settings, args: argparse.Namespace) -> Settings:
+    """``--host``/``--port`` override MENTORMATCH_HOST/MENTORMATCH_PORT."""
+    if args.host is not None:
+        settings = dataclasses.replace(settings, host=args.host)
+    if args.port is not None:
+        settings = dataclasses.replace(settings, port=args.port)
+    return settings
+
+
+def _whole(minimum: int) -> type[int]:
+    """An argparse type: a whole number >= minimum (argparse names the option in its error)."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{raw!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse  # type: ignore[return-value]
+
+
+def _add_listen_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--host", default=None, help="address to listen on (default: MENTORMATCH_HOST or 127.0.0.1)"
+    )
+    p.add_argument(
+        "--port", type=_whole(1), default=None, help="port to listen on (default: MENTORMATCH_PORT or 8000)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mentormatch", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser(
+        "serve",
+        help="run the API (GraphQL at /graphql)",
+        description="Run the API: GraphQL over HTTP and websocket at /graphql, /health/live, "
+        "/health/ready, /metrics. Refuses to start on a database with pending migrations.",
+    )
+    _add_listen_options(serve)
+    worker = sub.add_parser(
+        "worker",
+        help="run an arq worker (needs REDIS_URL)",
+        description="Run an arq worker: matching runs, the reconciler and the daily step. Start as many "
+        "as you like; each needs REDIS_URL and a migrated database.",
+    )
+    worker.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 0 if a worker reported itself healthy in Redis within the last 31 s (it does every 30 s), "
+        "1 otherwise (for container health checks)",
+    )
+    sub.add_parser(
+        "migrate",
+        help="apply database migrations",
+        description="Apply pending migrations (creates the SQLite file when needed). Safe to run again.",
+    )
+    for name, text, description in (
+        (
+            "seed",
+            "load demo data into an empty database",
+            "Migrate, then load a deterministic demo programme into an empty database (skipped when "
+            "the database has data).",
+        ),
+        (
+            "demo",
+            "migrate, seed if empty, print one token per role, then serve",
+            "The embedded demo: migrate, seed if empty, print a staff, mentor and student token, then "
+            "serve GraphiQL.",
+        ),
     ):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("--students", type=int, default=500)
-        p.add_argument("--mentors", type=int, default=None)
-        p.add_argument("--seed", type=int, default=7)
-    token = sub.add_parser("token", help="issue a bearer token (printed once; stored hashed)")
-    token.add_argument("--role", choices=["staff", "mentor", "student"], required=True)
-    token.add_argument("--id", type=int, default=None, help="the mentor's or student's id")
-    token.add_argument("--days", type=int, default=30)
-    token.add_argument("--label", default="")
+        p = sub.add_parser(name, help=text, description=description)
+        p.add_argument("--students", type=_whole(1), default=500, help="number of students (default 500)")
+        p.add_argument(
+            "--mentors",
+            type=_whole(1),
+            default=None,
+            help="number of mentors (default: enough for the students)",
+        )
+        p.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same data")
+        if name == "demo":
+            _add_listen_options(p)
+    token = sub.add_parser(
+        "token",
+        help="issue a bearer token (printed once; stored hashed)",
+        description="Issue a bearer token and print it once (only its SHA-256 hash is stored). "
+        "Needs a migrated database.",
+    )
+    token.add_argument(
+        "--role", choices=["staff", "mentor", "student"], required=True, help="whom the token speaks for"
+    )
+    token.add_argument(
+        "--id", type=_whole(1), default=None, help="the mentor's or student's id (not with --role staff)"
+    )
+    token.add_argument("--days", type=_whole(1), default=30, help="days until it expires (default 30)")
+    token.add_argument("--label", default="", help="a note stored with the token (who has it, why)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "token":
+        _check_token_options(parser, args)
     try:
         settings = Settings.from_env()
+        if args.command in ("serve", "demo"):
+            settings = _with_port(settings, args)
+        from api.logs import configure_logging
+
+        configure_logging(settings)
         if args.command == "migrate":
             return _migrate(settings)
         if args.command == "seed":
@@ -155,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "token":
             return _token(settings, args)
         if args.command == "worker":
-            return _worker(settings)
+            return _worker(settings, args)
         return _serve(settings)
     except (SettingsError, services.ServiceUnavailable, DomainError) as exc:
         print(f"mentormatch: {exc}", file=sys.stderr)

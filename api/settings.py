@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 
 
 class SettingsError(ValueError):
@@ -19,7 +20,18 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
-DEFAULT_DATABASE_URL = "sqlite://./mentormatch.sqlite3"
+def default_database_path() -> Path:
+    """Where the embedded SQLite database lives when DATABASE_URL is unset, whatever the working
+    directory: ``mentormatch.sqlite3`` at the root of a source checkout (``scripts/demo``), otherwise
+    ``$XDG_DATA_HOME/mentormatch/mentormatch.sqlite3`` (``~/.local/share/...``) for an installed package."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file():
+        return root / "mentormatch.sqlite3"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "mentormatch" / "mentormatch.sqlite3"
+
+
+DEFAULT_DATABASE_URL = f"sqlite://{default_database_path()}"
 DEFAULT_RATES = {1: Decimal("30"), 2: Decimal("35"), 3: Decimal("40")}
 
 

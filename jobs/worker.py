@@ -87,3 +87,5 @@ class WorkerSettings:
     job_timeout = JOB_TIMEOUT_S
     max_tries = tasks.MAX_TRIES
     poll_delay = 0.2
+    # `mentormatch worker --check` (arq's health check) passes while this key is fresher than 31 s.
+    health_check_interval = 30

@@ -1,7 +1,7 @@
 """A simulated term (issue 6): students, mentors and weeks driven through the domain services, the way
 staff, mentors and the daily job would, with absences, departures, change requests and project changes.
 
-    .venv/bin/python -m scenarios.term --fresh               # 500 students, 60 mentors, 26 weeks, SQLite
+    .venv/bin/python -m scenarios.term                       # 500 students, 60 mentors, 26 weeks, SQLite
     .venv/bin/python -m scenarios.term --fresh --database-url postgres://postgres@127.0.0.1:5432/term
 
 Each week, in order:
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -559,24 +560,62 @@ def header() -> str:
     return "| " + " | ".join(titles) + " |\n|" + "---|" * len(titles)
 
 
+MARK = "created by mentormatch scenarios.term"
+
+
+def _private_database_url() -> str:
+    """A new SQLite file in a private folder (mode 0700) of its own: never a shared, guessable path."""
+    return f"sqlite://{Path(tempfile.mkdtemp(prefix='mentormatch-term-')) / 'term.sqlite3'}"
+
+
+def _sqlite_mark(path: Path) -> Path:
+    return path.with_name(path.name + ".scenarios-term")
+
+
+def _claim_sqlite(path: Path) -> None:
+    """Mark a file this command is about to create as its own (so a later --fresh may remove it)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_mark(path).write_text(MARK + "\n")
+
+
+def _fresh_sqlite(path: Path) -> None:
+    if path.exists() and not _sqlite_mark(path).exists():
+        raise SystemExit(f"--fresh refuses to delete {path}: scenarios.term did not create it")
+    path.unlink(missing_ok=True)
+    _claim_sqlite(path)
+
+
 async def _fresh_database(url: str) -> None:
-    """Start from an empty database: drop and create a PostgreSQL one, remove an SQLite file."""
+    """Start from an empty database: drop and create a PostgreSQL one, remove an SQLite file. Only a
+    database this command created (marked so) is ever dropped or removed; anything else is refused."""
     if url.startswith("sqlite://"):
-        await asyncio.to_thread(Path(url.removeprefix("sqlite://")).unlink, missing_ok=True)
+        await asyncio.to_thread(_fresh_sqlite, Path(url.removeprefix("sqlite://")))
         return
     server, name = url.rsplit("/", 1)
     conn = await asyncpg.connect(f"{server}/postgres", timeout=5)
     try:
+        exists = await conn.fetchrow(
+            "SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname = $1", name
+        )
+        if exists is not None and exists["note"] != MARK:
+            raise SystemExit(f"--fresh refuses to drop the database {name}: scenarios.term did not create it")
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{MARK}'")
     finally:
         await conn.close()
 
 
 async def main_async(args: argparse.Namespace) -> int:
+    if args.database_url is None:
+        args.database_url = _private_database_url()
+        print(f"database: {args.database_url}", flush=True)
     settings = Settings(database_url=args.database_url)
     if args.fresh:
         await _fresh_database(args.database_url)
+    elif args.database_url.startswith("sqlite://"):
+        await asyncio.to_thread(_claim_sqlite, Path(args.database_url.removeprefix("sqlite://")))
     await services.connect_database(settings)
     try:
         await services.migrate()
@@ -604,13 +643,21 @@ async def main_async(args: argparse.Namespace) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--students", type=int, default=500)
-    parser.add_argument("--mentors", type=int, default=60)
-    parser.add_argument("--weeks", type=int, default=26)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--time-limit", type=float, default=5.0)
-    parser.add_argument("--database-url", default="sqlite:///tmp/mentormatch-term.sqlite3")
-    parser.add_argument("--fresh", action="store_true", help="drop and re-create the database first")
+    parser.add_argument("--students", type=int, default=500, help="students in the programme (default 500)")
+    parser.add_argument("--mentors", type=int, default=60, help="mentors in the programme (default 60)")
+    parser.add_argument("--weeks", type=int, default=26, help="weeks to simulate (default 26)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (the same seed, the same term)")
+    parser.add_argument("--time-limit", type=float, default=5.0, help="seconds per matching run (default 5)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="where to simulate (default: a new SQLite file in a private temporary folder)",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop and re-create the database first (only one this command created earlier)",
+    )
     args = parser.parse_args()
     return asyncio.run(main_async(args))
 
