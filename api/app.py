@@ -23,7 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise import Tortoise
 
-from api import feeds, services
+from api import feeds, metrics, services
 from api.limits import GraphQLLimits, MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from api.settings import Settings
 from domain.services.tokens import authenticate, bearer, still_valid
@@ -160,4 +160,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.limiter = limiter
+    metrics.install(app, settings)  # `/`, `/metrics`, request metrics (api/metrics.py)
     return app
