@@ -1,4 +1,5 @@
-# Mentormatch: the API by default; the worker with `docker run IMAGE mentormatch worker`.
+# Mentormatch, one image for every role: the API by default (`mentormatch serve`), the worker with
+# `mentormatch worker`, one-shot steps with `mentormatch migrate|seed|token` (see compose.yaml).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,11 +16,15 @@ COPY schema ./schema
 COPY solver ./solver
 COPY jobs ./jobs
 COPY domain ./domain
+COPY scenarios ./scenarios
 RUN pip install . \
     && useradd --create-home --uid 10001 mentormatch \
     && chown -R mentormatch /app
 USER mentormatch
 
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live')"
+# The API's liveness on the port it listens on (MENTORMATCH_PORT). Services that are not the API
+# override it in compose.yaml (the worker checks itself with `mentormatch worker --check`).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health/live' % os.environ.get('MENTORMATCH_PORT', '8000'), timeout=4)"
 CMD ["mentormatch", "serve"]
