@@ -146,6 +146,12 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def changes_clocks(tz: ZoneInfo, year: int) -> bool:
+    """Whether ``tz`` has a summer time in ``year`` (Asia/Tokyo, Africa/Dakar: no)."""
+    offsets = {datetime(year, month, 15, 12, tzinfo=UTC).astimezone(tz).utcoffset() for month in range(1, 13)}
+    return len(offsets) > 1
+
+
 def paris_offset_shift(tz: ZoneInfo, monday: date) -> int:
     """Minutes by which ``tz``'s windows move in Paris time this week, compared with mid-January.
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.utils.str_converters import to_camel_case
 
 from domain import enums, models
 from domain.access import Viewer
@@ -74,7 +75,13 @@ class UnplacedStudent:
         description="NO_MENTOR_FOR_PROJECT, ONLY_FORBIDDEN_MENTORS, ALL_MENTORS_FULL, NO_COMMON_SLOT or "
         "LOST_TO_COMPETITION."
     )
-    facts: JSON
+    facts: JSON = strawberry.field(
+        description="The counts behind the reason, camelCase like the rest of the API: mentorsForProject "
+        "(mentors listing the student's project), allowedMentors (of those, the ones not forbidden: R7 "
+        "history), mentorsWithRoom (allowed and below capacity), allowedStarts (the student's possible "
+        "weekly start times), and when they apply seats (capacity of the allowed mentors, with "
+        "ALL_MENTORS_FULL) and mentorsWithRoomAndSlot (mentors with room sharing a slot with the student)."
+    )
     closest_mentor_ids: list[int]
 
 
@@ -88,6 +95,11 @@ class Proposal:
     mentor_loads: list[MentorLoad]
     unplaced: list[UnplacedStudent]
     figures: JSON
+
+
+def _camel_facts(facts: dict[str, int]) -> Any:
+    """The solver's facts (stored snake_case, as ``solver.reasons`` names them) as the API spells keys."""
+    return {to_camel_case(key): value for key, value in facts.items()}
 
 
 def _slot(weekday: int, start_minute: int, minutes: int) -> WeeklySlot:
@@ -175,7 +187,7 @@ class MatchingRun:
             UnplacedStudent(
                 student_id=u["studentId"],
                 reason=u["reason"],
-                facts=u["facts"],
+                facts=_camel_facts(u["facts"]),
                 closest_mentor_ids=u["closestMentorIds"],
             )
             for u in seen.unplaced

@@ -11,6 +11,7 @@ from domain import enums, models
 from domain.paris_time import (
     PARIS,
     WeeklyWindow,
+    changes_clocks,
     paris_offset_shift,
     week_monday,
     windows_in_paris_week,
@@ -68,7 +69,8 @@ class ParisWeek:
     notice: str | None
 
 
-def paris_week(windows: list[WeeklyWindow], tz_name: str, day: date) -> ParisWeek:
+def paris_week(windows: list[WeeklyWindow], tz_name: str, day: date, *, whose: str = "your") -> ParisWeek:
+    """``whose``: "your" when the owner reads it, "the mentor's" or "the student's" for anyone else."""
     tz = zone(tz_name)
     monday = week_monday(day)
     intervals = windows_in_paris_week(windows, tz, monday)
@@ -83,10 +85,14 @@ def paris_week(windows: list[WeeklyWindow], tz_name: str, day: date) -> ParisWee
     shift = paris_offset_shift(tz, monday)
     notice = None
     if shift:
-        notice = (
-            f"This week your windows in {tz.key} fall {abs(shift)} minutes "
-            f"{'earlier' if shift < 0 else 'later'} in Paris time than in winter: "
+        why = (
             f"{tz.key} and Europe/Paris change clocks on different dates."
+            if changes_clocks(tz, monday.year)
+            else f"Europe/Paris is on summer time and {tz.key} does not change clocks."
+        )
+        notice = (
+            f"This week {whose} windows in {tz.key} fall {abs(shift)} minutes "
+            f"{'earlier' if shift < 0 else 'later'} in Paris time than in winter: {why}"
         )
     return ParisWeek(monday=monday, windows=shown, shift_minutes=shift, notice=notice)
 
@@ -317,7 +323,8 @@ class Mentor:
     async def paris_availability(self, info: Info, week: date) -> ParisWeek:
         rows = await info.context.loaders.mentor_windows.load(self.id)
         windows = [WeeklyWindow(w.weekday, w.start_minute, w.end_minute) for w in rows]
-        return paris_week(windows, self.timezone, week)
+        own = (await info.context.current_viewer()).mentor_id == self.id
+        return paris_week(windows, self.timezone, week, whose="your" if own else "the mentor's")
 
     @strawberry.field(description="Number of current students.")
     async def load(self, info: Info) -> int:
@@ -406,7 +413,8 @@ class Student:
     async def paris_availability(self, info: Info, week: date) -> ParisWeek:
         rows = await info.context.loaders.student_windows.load(self.id)
         windows = [WeeklyWindow(w.weekday, w.start_minute, w.end_minute) for w in rows]
-        return paris_week(windows, self.timezone, week)
+        own = (await info.context.current_viewer()).student_id == self.id
+        return paris_week(windows, self.timezone, week, whose="your" if own else "the student's")
 
     @strawberry.field(description="The current mentorship, or null while waiting for a mentor.")
     async def mentorship(self, info: Info) -> Mentorship | None:

@@ -333,7 +333,11 @@ async def store_proposal(run_id: UUID, attempt: int, proposal: dict[str, Any]) -
             return None
         changes = await snapshot_changes(run.snapshot or {})
         summary = {"placed": proposal["placed"], "upperBound": proposal["upperBound"]}
-        run.progress = {**(run.progress or {}), **summary, "phase": "done"}
+        previous = run.progress or {}
+        # A solve faster than the first progress tick left the claim's 0.0: the last event says the truth.
+        elapsed = (datetime.now(UTC) - run.started_at).total_seconds() if run.started_at else 0.0
+        elapsed_s = round(max(elapsed, float(previous.get("elapsedS", 0.0))), 3)
+        run.progress = {**previous, **summary, "elapsedS": elapsed_s, "phase": "done"}
         if changes:
             run.result = {**proposal, "staleChanges": changes}
             await _set_status(run, RunStatus.STALE, error=_describe(changes), changes=changes)
