@@ -81,7 +81,13 @@ async def connect_database(settings: Settings, *, create: bool = True) -> None:
                 f"the database file {path} does not exist: run `mentormatch migrate` to create it "
                 "(or set DATABASE_URL)"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ServiceUnavailable(
+                f"cannot create the folder of the database file {path} ({exc.strerror}): "
+                "choose a writable place with DATABASE_URL=sqlite:///path/to/file.sqlite3"
+            ) from exc
     await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
     try:
         conn = Tortoise.get_connection("default")

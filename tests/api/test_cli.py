@@ -105,9 +105,9 @@ async def test_serve_and_token_before_migrate_say_run_migrate(tmp_path: Path, em
         assert "lacks migrations" in line and "run `mentormatch migrate`" in line
 
 
-async def test_worker_with_redis_down_fails_at_once(tmp_path: Path, empty_postgres: str) -> None:
+async def test_worker_and_serve_with_redis_down_fail_at_once(tmp_path: Path, empty_postgres: str) -> None:
     assert mentormatch("migrate", cwd=tmp_path, DATABASE_URL=empty_postgres).returncode == 0
-    for args in (("worker",), ("worker", "--check")):
+    for args in (("worker",), ("worker", "--check"), ("serve", "--port", "8107")):
         done = mentormatch(
             *args, cwd=tmp_path, DATABASE_URL=empty_postgres, REDIS_URL="redis://127.0.0.1:1/0"
         )
@@ -191,3 +191,12 @@ def test_demo_script_passes_port() -> None:
     assert 'exec .venv/bin/mentormatch demo "$@"' in script
     demo = build_parser().parse_args(["demo", "--port", "8107", "--host", "0.0.0.0"])
     assert (demo.port, demo.host) == (8107, "0.0.0.0")
+
+
+def test_an_unwritable_sqlite_folder_is_one_line(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    line = one_line_failure(
+        mentormatch("migrate", cwd=tmp_path, DATABASE_URL=f"sqlite://{blocked}/sub/mm.sqlite3")
+    )
+    assert "cannot create the folder of the database file" in line and "DATABASE_URL" in line
