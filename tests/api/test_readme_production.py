@@ -113,3 +113,20 @@ def test_the_production_steps_run_as_written(tmp_path: Path) -> None:
         e["logger"] == "uvicorn.access" and e["path"] == "/graphql" and e["status"] == 200 for e in events
     )
     assert any(e["logger"] == "arq.worker" for e in events)
+
+
+def test_the_readme_lists_every_http_route() -> None:
+    from starlette.routing import Route, WebSocketRoute
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    def shape(path: str) -> str:
+        return re.sub(r"\{[^}]*\}", "{}", path)
+
+    text = README.read_text()
+    table = text[text.index("### HTTP routes") :]
+    listed = {shape(m) for m in re.findall(r"`(?:[A-Z]+ )?(/[^` ]*)`", table)}
+    app = create_app(Settings(database_url="sqlite://:memory:"), manage_database=False)
+    served = {shape(r.path) for r in app.routes if isinstance(r, Route | WebSocketRoute)}
+    assert served - listed == set(), f"routes missing from the README's table: {served - listed}"
