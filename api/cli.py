@@ -203,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--check",
         action="store_true",
-        help="exit 0 if a worker reported itself healthy in Redis within the last 31 s (it does every 30 s), "
+        help="exit 0 if a worker of this host reported itself healthy in Redis within the last 31 s "
+        "(it does every 30 s), "
         "1 otherwise (for container health checks)",
     )
     sub.add_parser(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from typing import Any, ClassVar
 
 from arq import cron
@@ -87,5 +88,8 @@ class WorkerSettings:
     job_timeout = JOB_TIMEOUT_S
     max_tries = tasks.MAX_TRIES
     poll_delay = 0.2
-    # `mentormatch worker --check` (arq's health check) passes while this key is fresher than 31 s.
+    # `mentormatch worker --check` (arq's health check) passes while this key is fresher than 31 s. One key
+    # per host (arq's default is one per queue, which any live worker would keep fresh): in a container,
+    # the check run by the container's health check sees its own worker.
     health_check_interval = 30
+    health_check_key = f"{QUEUE_NAME}:health-check:{socket.gethostname()}"

@@ -200,3 +200,45 @@ def test_an_unwritable_sqlite_folder_is_one_line(tmp_path: Path) -> None:
         mentormatch("migrate", cwd=tmp_path, DATABASE_URL=f"sqlite://{blocked}/sub/mm.sqlite3")
     )
     assert "cannot create the folder of the database file" in line and "DATABASE_URL" in line
+
+
+async def test_worker_check_sees_a_live_worker_on_this_host(tmp_path: Path) -> None:
+    import asyncio
+    import socket
+
+    from redis.asyncio import Redis
+
+    queue = f"mentormatch-cli-{uuid.uuid4().hex[:8]}"
+    settings = {
+        "DATABASE_URL": f"sqlite://{tmp_path / 'mm.sqlite3'}",
+        "REDIS_URL": REDIS_URL,
+        "MENTORMATCH_QUEUE": queue,
+    }
+    assert (await asyncio.to_thread(mentormatch, "migrate", cwd=tmp_path, **settings)).returncode == 0
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "api.cli",
+        "worker",
+        cwd=tmp_path,
+        env=clean_env(**settings),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    redis = Redis.from_url(REDIS_URL)
+    key = f"{queue}:health-check:{socket.gethostname()}"
+    try:
+        for _ in range(600):  # a deadline against hangs, not a speed assertion
+            if await redis.exists(key):
+                break
+            await asyncio.sleep(0.1)
+        checked = await asyncio.to_thread(mentormatch, "worker", "--check", cwd=tmp_path, **settings)
+        assert checked.returncode == 0, checked.stderr
+    finally:
+        worker.terminate()
+        await asyncio.wait_for(worker.wait(), 30)
+        await redis.delete(key)
+        await redis.aclose()
+    assert (
+        await asyncio.to_thread(mentormatch, "worker", "--check", cwd=tmp_path, **settings)
+    ).returncode == 1
