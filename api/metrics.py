@@ -11,7 +11,8 @@ Measured in this process, as requests pass (an ASGI middleware around the whole 
 Read at each scrape from the shared stores, so that one API process reports the whole system whichever
 worker ran the jobs:
 - ``mentormatch_runs{status}``: matching runs by status;
-- ``mentormatch_run_duration_seconds{status}``: a histogram of finished runs (started to finished);
+- ``mentormatch_run_duration_seconds{status}``: a histogram of finished runs (started to finished) by
+  outcome (succeeded, published ones included; stale; failed; cancelled);
 - ``mentormatch_queue_depth``: jobs waiting in the arq queue (in-process: jobs not finished yet);
 - ``mentormatch_dependency_up{service}``: whether the scrape could read the database and Redis.
 
@@ -62,7 +63,8 @@ class _RunDurations(Collector):
     def collect(self) -> Iterable[Metric]:
         family = HistogramMetricFamily(
             "mentormatch_run_duration_seconds",
-            "Finished matching runs by final status: seconds from start to finish (from the database).",
+            "Finished matching runs by outcome (published ones count as succeeded): seconds from start to "
+            "finish (from the database).",
             labels=["status"],
         )
         for status, values in sorted(self.durations.items()):
@@ -140,9 +142,12 @@ class Metrics:
                 self.runs.labels(status.value).set(counts.get(status, 0))
             durations: dict[str, list[float]] = {}
             for status, started, finished in rows:
-                durations.setdefault(str(RunStatus(status).value), []).append(
-                    max(0.0, (finished - started).total_seconds())
+                # By the solve's outcome, which never changes afterwards (a published run succeeded), so
+                # that the histogram only grows, as Prometheus expects.
+                outcome = (
+                    RunStatus.SUCCEEDED if RunStatus(status) is RunStatus.PUBLISHED else RunStatus(status)
                 )
+                durations.setdefault(outcome.value, []).append(max(0.0, (finished - started).total_seconds()))
             self.durations.durations = durations
         queue = queue_for(self.settings.redis_url)
         try:

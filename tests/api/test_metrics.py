@@ -42,6 +42,12 @@ async def test_metrics_after_requests(db: Backend, staff_token: str) -> None:
         finished_at=started + timedelta(seconds=12),
     )
     await MatchingRun.create(id=uuid.uuid4(), status=RunStatus.QUEUED)
+    await MatchingRun.create(
+        id=uuid.uuid4(),
+        status=RunStatus.PUBLISHED,
+        started_at=started,
+        finished_at=started + timedelta(seconds=40),
+    )
     redis = Redis.from_url(REDIS_URL)
     await redis.zadd("arq:queue", {"metrics-test-job": 1})
     settings = replace(db.settings, redis_url=REDIS_URL)
@@ -101,10 +107,12 @@ async def test_metrics_after_requests(db: Backend, staff_token: str) -> None:
     assert sample(after, "mentormatch_runs", status="succeeded") == 1
     assert sample(after, "mentormatch_runs", status="queued") == 1
     assert sample(after, "mentormatch_runs", status="failed") == 0
-    assert sample(after, "mentormatch_run_duration_seconds_count", status="succeeded") == 1
-    assert sample(after, "mentormatch_run_duration_seconds_sum", status="succeeded") == 12
+    assert sample(after, "mentormatch_runs", status="published") == 1
+    assert sample(after, "mentormatch_run_duration_seconds_count", status="succeeded") == 2  # published too
+    assert sample(after, "mentormatch_run_duration_seconds_sum", status="succeeded") == 52
     assert sample(after, "mentormatch_run_duration_seconds_bucket", le="5.0", status="succeeded") == 0
     assert sample(after, "mentormatch_run_duration_seconds_bucket", le="15.0", status="succeeded") == 1
+    assert sample(after, "mentormatch_run_duration_seconds_bucket", le="60.0", status="succeeded") == 2
     assert sample(after, "mentormatch_queue_depth") == 1
     assert sample(after, "mentormatch_dependency_up", service="redis") == 1
 
