@@ -51,6 +51,13 @@ class RunStale(Conflict):
     code = ErrorCode.RUN_STALE
 
 
+class AlreadyPublished(Conflict):
+    """The run was published already (by a concurrent call, or in part earlier): nothing more is created;
+    the students left out wait for a new run."""
+
+    code = ErrorCode.ALREADY_PUBLISHED
+
+
 @dataclass(frozen=True, slots=True)
 class RunScope:
     """All waiting students, the waiting students of one path, or a list of students (any, paired or not)."""
@@ -279,6 +286,10 @@ async def record_snapshot(run_id: UUID, attempt: int, snapshot: dict[str, Any]) 
         run = await _owned(run_id, attempt)
         if run is None:
             return False
+        if run.cancel_requested:
+            # Cancelled while the snapshot was loading: the cancel wins, nothing is solved.
+            await _set_status(run, RunStatus.CANCELLED, error="cancelled while loading")
+            return False
         run.snapshot = snapshot
         await run.save(update_fields=["snapshot", "updated_at"])
         return True
@@ -331,6 +342,10 @@ async def store_proposal(run_id: UUID, attempt: int, proposal: dict[str, Any]) -
         run = await _owned(run_id, attempt)
         if run is None:
             return None
+        if run.cancel_requested:
+            # An acknowledged cancel wins over a proposal that finished before the worker saw it.
+            await _set_status(run, RunStatus.CANCELLED, error="cancelled")
+            return run.status
         changes = await snapshot_changes(run.snapshot or {})
         summary = {"placed": proposal["placed"], "upperBound": proposal["upperBound"]}
         run.progress = {**(run.progress or {}), **summary, "phase": "done"}
@@ -401,13 +416,24 @@ async def publish_run(
     reject: Sequence[int] = (),
     actor: str = pairing.SYSTEM,
 ) -> PublishOutcome:
-    """Turn the accepted pairs of a succeeded run into mentorships, all or nothing; publishing a
-    published run again changes nothing and returns it. Refused (nothing stored) when a mentor or
-    student of an accepted pair changed since the snapshot: the proposal may break the new rules."""
+    """Turn the accepted pairs of a succeeded run into mentorships, all or nothing, once. Refused (nothing
+    stored): both ``accept`` and ``reject`` given (``VALIDATION``); a run already published, by a
+    concurrent call or in part earlier (``ALREADY_PUBLISHED``: start a new run for the students left
+    out); a mentor or student of an accepted pair changed since the snapshot (``RUN_STALE``)."""
+    if accept is not None and reject:
+        raise ValidationFailed(
+            "give acceptStudentIds or rejectStudentIds, not both", field="rejectStudentIds"
+        )
     async with in_transaction():
         run = await _lock(run_id)
         if run.status is RunStatus.PUBLISHED:
-            return PublishOutcome(run, [], [])
+            published = (run.result or {}).get("published", {})
+            raise AlreadyPublished(
+                f"the run was published at {run.published_at.isoformat() if run.published_at else '?'} "
+                f"({len(published.get('mentorshipIds', []))} pairs created); a run is published once: "
+                "start a new run for the students it left out",
+                field="runId",
+            )
         if run.status is not RunStatus.SUCCEEDED or run.result is None:
             raise Conflict(f"only a succeeded run can be published; this one is {run.status.value}")
         chosen = _selected(run.result["pairs"], accept, reject)

@@ -120,8 +120,10 @@ class RunMutations:
         return RunPayload(run=MatchingRun.of(run))
 
     @strawberry.mutation(
-        description="Publish a succeeded run's pairs as mentorships, all or nothing; publishing again "
-        "changes nothing. Refused when a mentor or student of an accepted pair changed since the solve."
+        description="Publish a succeeded run's pairs as mentorships, all or nothing, once: a run already "
+        "published (by a concurrent call or in part) gets ALREADY_PUBLISHED; acceptStudentIds and "
+        "rejectStudentIds together get VALIDATION. Refused when a mentor or student of an accepted pair "
+        "changed since the solve."
     )
     async def publish_run(self, info: Info, input: PublishRunInput) -> PublishRunResult:
         try:
