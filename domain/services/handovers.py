@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from domain.enums import HandoverStatus, MentorshipEndReason, MentorStatus, PairingCause
+from domain.enums import HandoverStatus, MentorshipEndReason, PairingCause
 from domain.models import Handover, Mentor, MentorAbsence, Mentorship, Student
-from domain.services import pairing
+from domain.services import eligibility, pairing
 
 OPEN = (HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED)
 
@@ -90,16 +90,19 @@ async def substitute(
 
 
 async def _obstacle(original: Mentorship, mentor: Mentor, student: Student, back_on: date) -> str:
-    """Why the original pair cannot start again on ``back_on`` ("" when it can)."""
-    if mentor.status is MentorStatus.LEFT:
-        return "the mentor has left"
-    if mentor.last_day is not None and mentor.last_day < back_on:
-        return f"the mentor left on {mentor.last_day.isoformat()} (R6)"
-    if not await mentor.projects.filter(id=student.current_project_id).exists():
-        return "the mentor does not list the student's current project (R1)"
+    """Why the original pair cannot start again on ``back_on`` ("" when it can): the eligibility rules
+    for a returning student, then the weekly slot."""
+    problem = eligibility.refusal(
+        await eligibility.load_facts([mentor], [student]),
+        mentor.id,
+        student.id,
+        starts_on=back_on,
+        weekday=original.slot_weekday,
+        returning=True,
+    )
+    if problem is not None:
+        return problem.message
     others = await Mentorship.filter(mentor_id=mentor.id, ended_on__isnull=True)
-    if len(others) >= mentor.capacity:
-        return f"the mentor is at capacity ({mentor.capacity}, R2)"
     start, end = original.slot_start_minute, original.slot_start_minute + original.slot_minutes
     for pair in others:
         if pair.slot_weekday == original.slot_weekday and (

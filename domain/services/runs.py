@@ -21,7 +21,7 @@ from domain.enums import MentorshipEndReason, MentorStatus, PairingCause, RunSta
 from domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Path, Student
 from domain.paris_time import PARIS, week_monday
-from domain.services import events, handovers, pairing
+from domain.services import eligibility, events, handovers, pairing
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 TERMINAL = (
@@ -394,6 +394,7 @@ class PublishOutcome:
     run: MatchingRun
     created: list[Mentorship]
     ended: list[Mentorship]
+    moved: list[Mentorship] = field(default_factory=list)  # kept pairs given another weekly slot
 
 
 def _selected(
@@ -469,6 +470,7 @@ async def publish_run(
         monday = date.fromisoformat(run.options["week"])
         created: list[Mentorship] = []
         ended: list[Mentorship] = []
+        moved: list[Mentorship] = []
         change = pairing.Change(PairingCause.RUN, actor=actor, cause_ref=str(run.id))
         leaving = {
             m.id
@@ -477,6 +479,7 @@ async def publish_run(
             ).only("id")
         }
         handing_over = await handovers.waiting(student_ids)  # R5: students of an absent mentor
+        facts = await eligibility.load_facts(mentors.values(), students.values())
         for p in chosen:
             old = current.get(p["studentId"])
             if old is not None and (old.mentor_id, old.slot_weekday, old.slot_start_minute) == (
@@ -486,14 +489,34 @@ async def publish_run(
             ):
                 continue  # kept as it is
             started_on = monday + timedelta(days=p["weekday"])
-            newcomer = mentors[p["mentorId"]]
-            if newcomer.status is MentorStatus.LEFT or (
-                newcomer.last_day is not None and newcomer.last_day < started_on
-            ):
-                raise RunStale(
-                    f"mentor {newcomer.id} has left or leaves before {started_on} (R6)", field="runId"
-                )
             handover = handing_over.get(p["studentId"])
+            # Who may be paired with whom: the same rules as manual pairing (seats counted below).
+            problem = eligibility.refusal(
+                facts,
+                p["mentorId"],
+                p["studentId"],
+                starts_on=started_on,
+                until=handover.absence.ends_on if handover is not None else None,
+                weekday=p["weekday"],
+                seat=False,
+                returning=old is not None and old.mentor_id == p["mentorId"],
+            )
+            if problem is not None:
+                raise RunStale(
+                    f"student {p['studentId']} with mentor {p['mentorId']}: {problem.message}", field="runId"
+                )
+            if old is not None and old.mentor_id == p["mentorId"]:
+                # R8: the same mentor at another slot keeps the pair and moves its series.
+                await pairing.move_pair(
+                    old,
+                    weekday=p["weekday"],
+                    start_minute=p["startMinute"],
+                    minutes=p["minutes"],
+                    from_day=started_on,
+                    change=change,
+                )
+                moved.append(old)
+                continue
             if (
                 old is not None
                 and handover is not None
@@ -533,12 +556,14 @@ async def publish_run(
                     run_id=run.id,
                 )
             )
+        loads = await eligibility.current_loads(mentors)
         for mid, mentor in mentors.items():
             if mentor.status is not MentorStatus.ACTIVE:
-                raise RunStale(f"mentor {mid} is paused", field="runId")
-            load = await Mentorship.filter(mentor_id=mid, ended_on__isnull=True).count()
-            if load > mentor.capacity:
-                raise RunStale(f"mentor {mid} would exceed their capacity ({mentor.capacity}, R2)")
+                raise RunStale(f"mentor {mid} is {mentor.status.value}", field="runId")
+            if not eligibility.has_room(loads[mid], mentor.capacity, adding=0):
+                raise RunStale(
+                    f"mentor {mid} would exceed their capacity ({mentor.capacity}, R2)", field="runId"
+                )
             mentor.version += 1
             await mentor.save(update_fields=["version", "updated_at"])
         for student in students.values():
@@ -550,12 +575,13 @@ async def publish_run(
             "published": {
                 "studentIds": [p["studentId"] for p in chosen],
                 "mentorshipIds": [m.id for m in created],
+                "movedMentorshipIds": [m.id for m in moved],
             },
         }
         run.status = RunStatus.PUBLISHED
         await run.save()
         await events.record(events.run_topic(run.id), "status", _status_payload(run))
-        return PublishOutcome(run, created, ended)
+        return PublishOutcome(run, created, ended, moved)
 
 
 async def recent_runs(limit: int = 20, status: RunStatus | None = None) -> list[MatchingRun]:

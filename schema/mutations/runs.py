@@ -73,6 +73,9 @@ class PublishPayload:
     run: MatchingRun
     created: list[Mentorship]
     ended: list[Mentorship]
+    moved: list[Mentorship] = strawberry.field(
+        description="Current pairs kept with their mentor at another weekly slot; their sessions moved."
+    )
 
 
 StartRunResult = Annotated[
@@ -140,4 +143,5 @@ class RunMutations:
             run=MatchingRun.of(outcome.run),
             created=[Mentorship.of(m) for m in outcome.created],
             ended=[Mentorship.of(m) for m in outcome.ended],
+            moved=[Mentorship.of(m) for m in outcome.moved],
         )
