@@ -159,18 +159,26 @@ async def end_pair(
     change: Change,
     now: datetime | None = None,
     free_from: datetime | None = None,
+    free_until: datetime | None = None,
 ) -> Mentorship:
     """End a current mentorship on ``ended_on`` (a Paris date; one that has not started yet ends on its
     first day, recorded as such) and cancel its sessions without penalty from ``free_from``: by default
     the day after the end, or at once for a pair ended before its first day (its discovery session still
-    ahead); a request to stop (R7) frees the rest of today too."""
+    ahead); a request to stop (R7) frees the rest of today too. ``free_until``: sessions from then on
+    stay (a hand-over for an absence: the sessions after the return are the mentor's again, R5)."""
     if free_from is None and ended_on < m.started_on:
         free_from = now or datetime.now(UTC)
     m.ended_on = max(ended_on, m.started_on)
     m.end_reason = reason
     await m.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    # Every later session of this mentor with this student, whichever of their pairs booked it (a pair
+    # started again after an absence has an earlier row whose sessions must not outlive the end either).
     await cancel_sessions_without_penalty(
-        {"mentorship_id": m.id},
+        {
+            "mentor_id": m.mentor_id,
+            "student_id": m.student_id,
+            **({"starts_at__lt": free_until} if free_until else {}),
+        },
         after=free_from or paris_midnight_after(m.ended_on),
         now=now,
         reason=f"cancelled: the pair ended ({reason.value})",

@@ -467,7 +467,6 @@ async def publish_run(
         for sid, pair in current.items():
             if pair.id not in snapshot_pairs:
                 raise RunStale(f"student {sid} was paired since the run's snapshot", field="runId")
-        monday = date.fromisoformat(run.options["week"])
         created: list[Mentorship] = []
         ended: list[Mentorship] = []
         moved: list[Mentorship] = []
@@ -478,7 +477,8 @@ async def publish_run(
                 id__in=[p.mentor_id for p in current.values()], last_day__isnull=False
             ).only("id")
         }
-        handing_over = await handovers.waiting(student_ids)  # R5: students of an absent mentor
+        monday = date.fromisoformat(run.options["week"])
+        handing_over = await handovers.waiting(student_ids, monday)  # R5: students of an absent mentor
         facts = await eligibility.load_facts(mentors.values(), students.values())
         for p in chosen:
             old = current.get(p["studentId"])
