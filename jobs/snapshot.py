@@ -18,9 +18,8 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
-from domain.enums import HandoverStatus, MentorStatus
+from domain.enums import HandoverStatus
 from domain.models import (
-    Mentor,
     MentorAvailability,
     Mentorship,
     Project,
@@ -93,15 +92,9 @@ async def _student_rows(scope: dict[str, Any]) -> list[Student]:
 async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
     students = await _student_rows(scope)
     project_ids = sorted({s.current_project_id for s in students})
-    unavailable = await eligibility.unavailable_mentors(*eligibility.week_days(week))
-    mentors = await (
-        Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=project_ids)
-        .exclude(id__in=list(unavailable) or [0])
-        .distinct()
-        .order_by("id")
-        if project_ids
-        else Mentor.filter(id__in=[])
-    )
+    first, last = eligibility.week_days(week)
+    unavailable = await eligibility.unavailable_mentors(first, last)
+    mentors = await eligibility.candidate_mentors(project_ids, first, last)
     mentor_ids = [m.id for m in mentors]
     student_ids = [s.id for s in students]
     # Who may be paired with whom: the projects listed (R1) and the pairs never (re)formed (R7, R20).

@@ -88,6 +88,11 @@ async def check_capacity_covers_load(mentor_id: int, capacity: int) -> None:
         )
 
 
+def funding_allows(student: Student, weekday: int) -> bool:
+    """R11: the student's funding allows sessions on ``weekday`` (0 Monday .. 6 Sunday)."""
+    return bool(student.allowed_weekdays & (1 << weekday))
+
+
 # --- Who with whom -------------------------------------------------------------------------------------
 
 
@@ -204,7 +209,7 @@ def refusal(
             "student's mentor (R20)",
             field=fields.mentor,
         )
-    if weekday is not None and not student.allowed_weekdays & (1 << weekday):
+    if weekday is not None and not funding_allows(student, weekday):
         return ValidationFailed(
             f"the student's funding does not allow sessions on {WEEKDAYS[weekday]} (R11)", field=fields.when
         )
@@ -250,6 +255,21 @@ async def unavailable_mentors(first: date, last: date) -> set[int]:
         ).only("id", "mentor_id")
     }
     return leaving | away
+
+
+async def candidate_mentors(project_ids: Iterable[int], first: date, last: date) -> list[Mentor]:
+    """The mentors who may take a new student on one of ``project_ids`` for the days ``first``..``last``
+    by status, R6 and R5 (the rest is per student: :func:`load_facts`), by id; full ones included."""
+    wanted = sorted(set(project_ids))
+    if not wanted:
+        return []
+    unavailable = await unavailable_mentors(first, last)
+    return await (
+        Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=wanted)
+        .exclude(id__in=sorted(unavailable) or [0])
+        .distinct()
+        .order_by("id")
+    )
 
 
 def week_days(monday: date) -> tuple[date, date]:
