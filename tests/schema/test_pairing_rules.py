@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.enums import PairingAction, SessionKind, SessionStatus
+from domain.enums import Funding, PairingAction, SessionKind, SessionStatus
 from domain.models import Event, Mentor, Mentorship, PairingChange, Path, Project, Session, Student
 from domain.paris_time import PARIS, WeeklyWindow
 from domain.services import events, students
@@ -156,3 +156,60 @@ async def test_a_moved_slot_keeps_the_pair_and_moves_its_series(db: Backend, gql
     assert not await PairingChange.filter(mentorship_id=mentorship_id, action=PairingAction.ENDED).exists()
     kinds = {e.kind for e in await Event.filter(topic=events.student_topic(s.id))}
     assert "mentorship_moved" in kinds
+
+
+CHANGE = """
+mutation($id: Int!) {
+  requestMentorChange(input: {mentorshipId: $id, requestedBy: STUDENT}) { __typename }
+}"""
+
+NOTICE = """
+mutation($id: Int!, $day: Date!) { giveNotice(input: {mentorId: $id, lastDay: $day}) { __typename } }
+"""
+
+ABSENCE = """
+mutation($id: Int!, $first: Date!, $last: Date!) {
+  recordAbsence(input: {mentorId: $id, startsOn: $first, endsOn: $last}) { __typename }
+}"""
+
+
+async def test_manual_pairing_asks_the_eligibility_rules(db: Backend, gql: GraphQLClient) -> None:
+    path, projects = await catalogue()
+    m = await mentor(projects[:1], n=1, capacity=5)
+    # R7: a pair ended at the student's request is not formed again by hand either.
+    s = await student(path, projects[0], n=1)
+    first = await _pair(gql, s, m, day=1)
+    changed = await gql(CHANGE, {"id": int(first["mentorship"]["id"])})
+    assert changed["requestMentorChange"]["__typename"] != "ConflictError", changed
+    again = await _pair(gql, s, m, day=2)
+    assert (again["code"], again["field"]) == ("CONFLICT", "mentorId") and "R7" in again["message"], again
+    # R11: an employer-funded student has no weekend slot.
+    funded = await students.create_student(
+        students.StudentInput(
+            name="Funded",
+            email="funded@example.org",
+            path_id=path.id,
+            current_project_id=projects[0].id,
+            funding=Funding.EMPLOYER,
+        )
+    )
+    saturday = await _pair(gql, funded, m, day=5, hour=10)
+    assert (saturday["code"], saturday["field"]) == ("VALIDATION", "firstSessionAt"), saturday
+    assert "R11" in saturday["message"]
+    # R5: not on a day the mentor is away.
+    away_from = (NEXT_MONDAY + timedelta(days=14)).date()
+    recorded = await gql(
+        ABSENCE,
+        {"id": m.id, "first": away_from.isoformat(), "last": (away_from + timedelta(days=3)).isoformat()},
+    )
+    assert recorded["recordAbsence"]["__typename"] == "AbsencePayload", recorded
+    during = await _pair(gql, funded, m, day=15)
+    assert (during["code"], during["field"]) == ("MENTOR_AWAY", "firstSessionAt"), during
+    # R6: a mentor under notice takes no new student.
+    last_day = (NEXT_MONDAY + timedelta(days=30)).date()
+    assert (await gql(NOTICE, {"id": m.id, "day": last_day.isoformat()}))["giveNotice"]["__typename"] == (
+        "NoticePayload"
+    )
+    leaving = await _pair(gql, funded, m, day=2)
+    assert (leaving["code"], leaving["field"]) == ("VALIDATION", "mentorId") and "R6" in leaving["message"]
+    assert await Mentorship.filter(student_id=funded.id).count() == 0
