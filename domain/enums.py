@@ -80,6 +80,8 @@ class PairingCause(StrEnum):
 class PairingAction(StrEnum):
     STARTED = "started"
     ENDED = "ended"
+    # The pair goes on with another weekly slot; its later sessions move with it (R8, R13).
+    MOVED = "moved"
 
 
 class HandoverStatus(StrEnum):

@@ -22,6 +22,8 @@ class ErrorCode(StrEnum):
     PATH_NOT_ALLOWED_YET = "PATH_NOT_ALLOWED_YET"  # R3
     NOT_IN_PATH = "NOT_IN_PATH"  # R9
     MENTOR_AWAY = "MENTOR_AWAY"  # R5: a booking inside the mentor's recorded absence
+    ALREADY_PUBLISHED = "ALREADY_PUBLISHED"  # a run is published once; its losers and late parts are told
+    CAPACITY_BELOW_LOAD = "CAPACITY_BELOW_LOAD"  # R2: a capacity under the mentor's current students
 
 
 class DomainError(Exception):

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from tortoise.expressions import Subquery
 
-from domain.enums import AssessmentStatus, HandoverStatus, MentorStatus
+from domain.enums import HandoverStatus
 from domain.models import (
-    Assessment,
-    Mentor,
-    MentorAbsence,
     MentorAvailability,
     Mentorship,
     Project,
@@ -30,12 +27,9 @@ from domain.models import (
     StudentAvailability,
 )
 from domain.paris_time import WeeklyWindow, windows_in_paris_week, zone
+from domain.services import eligibility
 from domain.services.progress import path_completed
-from domain.services.waiting import REFUSED_END_REASONS
 from solver import STEP_MINUTES, STEPS_PER_DAY, Interval, MentorIn, StudentIn
-
-# R7: a pair ended at either side's request is not proposed again (the waiting queue shows the same).
-_REFUSED = REFUSED_END_REASONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,38 +89,16 @@ async def _student_rows(scope: dict[str, Any]) -> list[Student]:
     return [s for s in waiting if s.id not in done]
 
 
-async def _unavailable_mentors(week: date) -> set[int]:
-    """Mentors who take no new student for this Paris week: those who gave notice (R6: re-matched away
-    from, never assigned to) and those away at any time in it (R5)."""
-    week_end = week + timedelta(days=6)
-    leaving = {m.id for m in await Mentor.filter(last_day__isnull=False).only("id")}
-    away = {
-        a.mentor_id
-        for a in await MentorAbsence.filter(
-            cancelled_at__isnull=True, starts_on__lte=week_end, ends_on__gte=week
-        ).only("id", "mentor_id")
-    }
-    return leaving | away
-
-
 async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
     students = await _student_rows(scope)
     project_ids = sorted({s.current_project_id for s in students})
-    unavailable = await _unavailable_mentors(week)
-    mentors = await (
-        Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=project_ids)
-        .exclude(id__in=list(unavailable) or [0])
-        .distinct()
-        .order_by("id")
-        if project_ids
-        else Mentor.filter(id__in=[])
-    )
+    first, last = eligibility.week_days(week)
+    unavailable = await eligibility.unavailable_mentors(first, last)
+    mentors = await eligibility.candidate_mentors(project_ids, first, last)
     mentor_ids = [m.id for m in mentors]
     student_ids = [s.id for s in students]
-    mentor_projects: dict[int, set[int]] = defaultdict(set)
-    for mid, pid in await Mentor.filter(id__in=mentor_ids).values_list("id", "projects__id"):
-        if pid is not None:
-            mentor_projects[mid].add(pid)
+    # Who may be paired with whom: the projects listed (R1) and the pairs never (re)formed (R7, R20).
+    facts = await eligibility.load_facts(mentors, students)
     levels = dict(await Project.filter(id__in=project_ids).values_list("id", "level"))
     m_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
     for ma in await MentorAvailability.filter(mentor_id__in=mentor_ids):
@@ -139,16 +111,6 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
     current += await Mentorship.filter(
         ended_on__isnull=True, student_id__in=student_ids, mentor_id__not_in=mentor_ids or [0]
     )
-    refused: dict[int, set[int]] = defaultdict(set)
-    for sid, mid in await Mentorship.filter(
-        student_id__in=student_ids, end_reason__in=list(_REFUSED)
-    ).values_list("student_id", "mentor_id"):
-        refused[sid].add(mid)
-    # R20: a mentor due to assess the student's presentation must not become their mentor before it.
-    for sid, mid in await Assessment.filter(
-        student_id__in=student_ids, status=AssessmentStatus.SCHEDULED, assessor_id__isnull=False
-    ).values_list("student_id", "assessor_id"):
-        refused[sid].add(mid)
 
     fixed_load: dict[int, int] = defaultdict(int)
     blocked: dict[int, list[Interval]] = defaultdict(list)
@@ -173,14 +135,13 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
 
     mentors_in: list[MentorIn] = []
     for m in mentors:
-        room = m.capacity - fixed_load[m.id]
-        if room <= 0:
-            continue
+        # A full mentor stays in the instance with no seat: the reasons then say ALL_MENTORS_FULL and
+        # name them, rather than NO_MENTOR_FOR_PROJECT.
         mentors_in.append(
             MentorIn(
                 id=m.id,
-                projects=frozenset(mentor_projects[m.id]),
-                capacity=room,
+                projects=frozenset(facts.projects.get(m.id, set())),
+                capacity=eligibility.seats_left(fixed_load[m.id], m.capacity),
                 availability=minutes_to_steps(windows_in_paris_week(m_windows[m.id], zone(m.timezone), week)),
                 absences=tuple(blocked[m.id]),
                 languages=_languages(m.languages),
@@ -203,7 +164,7 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
                 allowed_weekdays=frozenset(d for d in range(7) if s.allowed_weekdays & (1 << d)),
                 current_mentor_id=now.mentor_id if now else None,
                 current_start_step=slot_step(now.slot_weekday, now.slot_start_minute) if now else None,
-                forbidden_mentor_ids=frozenset(refused[s.id]),
+                forbidden_mentor_ids=frozenset(facts.forbidden(s.id)),
                 languages=_languages(s.languages),
                 region=_region(s.timezone),
             )

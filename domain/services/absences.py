@@ -25,9 +25,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from domain.enums import HandoverStatus, MentorStatus, PairingCause
+from domain.enums import AssessmentStatus, HandoverStatus, MentorStatus, PairingCause
 from domain.errors import Conflict, ErrorCode, ValidationFailed
-from domain.models import Handover, MatchingRun, Mentor, MentorAbsence, Mentorship, Student
+from domain.models import Assessment, Handover, MatchingRun, Mentor, MentorAbsence, Mentorship, Student
 from domain.paris_time import paris_today, week_monday
 from domain.services import events, handovers, pairing, runs
 from domain.services._common import lock_or_not_found
@@ -69,6 +69,7 @@ class Recorded:
     absence: MentorAbsence
     run: MatchingRun | None  # the hand-over run of a long absence with students, queued
     cancelled_sessions: int
+    unassigned_assessments: int = 0
 
 
 def _check_dates(starts_on: date, ends_on: date, today: date) -> None:
@@ -160,6 +161,7 @@ async def record_absence(
             now=now,
             reason=f"cancelled without penalty: the mentor is away from {_period(absence)} (R5)",
         )
+        unassigned = await _release_assessments(absence, actor)
         run = None
         if absence.long and pairs:
             for pair in pairs:
@@ -168,7 +170,40 @@ async def record_absence(
                 [p.student_id for p in pairs], week_monday(starts_on), actor=actor
             )
         await _announce(absence, pairs, "absence_recorded", actor)
-        return Recorded(absence, run, cancelled)
+        return Recorded(absence, run, cancelled, unassigned)
+
+
+async def _release_assessments(absence: MentorAbsence, actor: str) -> int:
+    """R5, R20: presentations the absent mentor was to assess inside the absence lose their assessor and
+    wait for another one (``awaiting_assessor``, with the reason); the student is told."""
+    rows = await Assessment.select_for_update().filter(
+        assessor_id=absence.mentor_id,
+        status=AssessmentStatus.SCHEDULED,
+        starts_at__gte=absence.starts_at,
+        starts_at__lt=absence.ends_at,
+    )
+    items: list[tuple[str, str, dict[str, Any]]] = []
+    for assessment in rows:
+        was = assessment.starts_at
+        assessment.assessor_id = None
+        assessment.starts_at = None
+        assessment.status = AssessmentStatus.AWAITING_ASSESSOR
+        assessment.unassigned_reason = (
+            f"the assessor (mentor {absence.mentor_id}) is away from {_period(absence)} (R5): "
+            "another assessor is needed"
+        )
+        await assessment.save()
+        body = {
+            "assessmentId": assessment.id,
+            "absenceId": absence.id,
+            "previousStartsAt": was.isoformat() if was else None,
+            "actor": actor,
+        }
+        items.append((events.student_topic(assessment.student_id), "assessment_unassigned", body))
+        items.append((events.mentor_topic(absence.mentor_id), "assessment_unassigned", body))
+    if items:
+        await events.record_many(items)
+    return len(rows)
 
 
 async def _lock_people(absence: MentorAbsence, rows: list[Handover]) -> None:

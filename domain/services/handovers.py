@@ -18,19 +18,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from domain.enums import HandoverStatus, MentorshipEndReason, MentorStatus, PairingCause
-from domain.models import Handover, Mentor, MentorAbsence, Mentorship, Student
-from domain.services import pairing
+from domain.enums import HandoverStatus, MentorshipEndReason, PairingCause, SessionStatus
+from domain.models import Handover, Mentor, MentorAbsence, Mentorship, Session, Student
+from domain.services import eligibility, pairing
 
 OPEN = (HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED)
 
 
-async def waiting(student_ids: Sequence[int]) -> dict[int, Handover]:
-    """The hand-overs waiting for a substitute among ``student_ids``, by student (absence loaded)."""
+async def waiting(student_ids: Sequence[int], monday: date) -> dict[int, Handover]:
+    """The hand-overs waiting for a substitute among ``student_ids``, by student (absence loaded): for a
+    student with several long absences of their mentor ahead, the one a run planned on the week of
+    ``monday`` covers, i.e. the earliest absence not over by then (each absence's run is planned on the
+    week it starts)."""
     rows = await Handover.filter(
         student_id__in=list(student_ids), status=HandoverStatus.WAITING
     ).prefetch_related("absence")
-    return {h.student_id: h for h in rows if h.absence.cancelled_at is None}
+    chosen: dict[int, Handover] = {}
+    for h in sorted(rows, key=lambda h: (h.absence.starts_on, h.id)):
+        if h.absence.cancelled_at is None and h.absence.ends_on >= monday:
+            chosen.setdefault(h.student_id, h)
+    return chosen
+
+
+def paris_midnight(day: date) -> datetime:
+    """The UTC instant the Paris day ``day`` begins."""
+    return pairing.paris_midnight_after(day - timedelta(days=1))
 
 
 def substitute_start(absence_starts_on: date, monday: date, weekday: int) -> date:
@@ -57,9 +69,12 @@ async def substitute(
     pair. Returns (ended, started)."""
     absence: MentorAbsence = handover.absence
     period = f"{absence.starts_on.isoformat()} to {absence.ends_on.isoformat()}"
+    # The pair with the mentor runs to the eve of the absence; its sessions after the return stay (they
+    # come back to the mentor with the student, see give_back).
     ended = await pairing.end_pair(
         old,
-        ended_on=absence.starts_on,
+        ended_on=absence.starts_on - timedelta(days=1),
+        free_until=absence.ends_at,
         reason=MentorshipEndReason.ABSENCE_HANDOVER,
         change=pairing.Change(
             PairingCause.ABSENCE,
@@ -90,16 +105,19 @@ async def substitute(
 
 
 async def _obstacle(original: Mentorship, mentor: Mentor, student: Student, back_on: date) -> str:
-    """Why the original pair cannot start again on ``back_on`` ("" when it can)."""
-    if mentor.status is MentorStatus.LEFT:
-        return "the mentor has left"
-    if mentor.last_day is not None and mentor.last_day < back_on:
-        return f"the mentor left on {mentor.last_day.isoformat()} (R6)"
-    if not await mentor.projects.filter(id=student.current_project_id).exists():
-        return "the mentor does not list the student's current project (R1)"
+    """Why the original pair cannot start again on ``back_on`` ("" when it can): the eligibility rules
+    for a returning student, then the weekly slot."""
+    problem = eligibility.refusal(
+        await eligibility.load_facts([mentor], [student]),
+        mentor.id,
+        student.id,
+        starts_on=back_on,
+        weekday=original.slot_weekday,
+        returning=True,
+    )
+    if problem is not None:
+        return problem.message
     others = await Mentorship.filter(mentor_id=mentor.id, ended_on__isnull=True)
-    if len(others) >= mentor.capacity:
-        return f"the mentor is at capacity ({mentor.capacity}, R2)"
     start, end = original.slot_start_minute, original.slot_start_minute + original.slot_minutes
     for pair in others:
         if pair.slot_weekday == original.slot_weekday and (
@@ -164,6 +182,12 @@ async def give_back(
             )
             handover.returned_id = restored.id
             back = True
+            # The sessions kept past the return belong to the pair again.
+            await Session.filter(
+                mentorship_id=original.id,
+                status=SessionStatus.SCHEDULED,
+                starts_at__gte=paris_midnight(back_on),
+            ).update(mentorship_id=restored.id)
     handover.status = final if back else HandoverStatus.CANCELLED
     handover.note = note
     await handover.save(update_fields=["status", "returned_id", "note", "updated_at"])

@@ -12,6 +12,7 @@ from domain.enums import MentorStatus
 from domain.errors import NotFound, ValidationFailed
 from domain.models import MAX_CAPACITY, Mentor, Project
 from domain.paris_time import WeeklyWindow, validate_windows, zone
+from domain.services import eligibility
 from domain.services._common import (
     languages_text,
     lock_or_not_found,
@@ -105,6 +106,8 @@ async def update_mentor(mentor_id: int, patch: MentorPatch) -> Mentor:
             mentor.email = require_email(patch.email)
         if patch.capacity is not None:
             mentor.capacity = check_capacity(patch.capacity)
+            # R2: never below the current students (the mentor row is locked: no pair sneaks in).
+            await eligibility.check_capacity_covers_load(mentor.id, mentor.capacity)
         if patch.timezone is not None:
             zone(patch.timezone)
             mentor.timezone = patch.timezone

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from domain.enums import AssessmentStatus, MentorStatus, PairingCause, SessionKind
-from domain.errors import Conflict, ValidationFailed
-from domain.models import Assessment, Mentor, Mentorship, Student
+from domain.enums import PairingCause, SessionKind
+from domain.errors import Conflict
+from domain.models import Mentor, Mentorship, Student
 from domain.paris_time import PARIS, local_to_utc
-from domain.services import pairing
+from domain.services import eligibility, pairing
 from domain.services._common import lock_or_not_found
 from domain.services.sessions import insert_session
 
@@ -30,9 +30,10 @@ class MentorshipInput:
 async def create_mentorship(data: MentorshipInput, *, actor: str = pairing.SYSTEM) -> Mentorship:
     """Pair a student with a mentor and book the 30-minute discovery session (R13, R14).
 
-    Refuses: a mentor who does not list the student's project (R1), a mentor at capacity (R2), a paused
-    mentor, a student who already has a current mentor, and a Paris time that does not exist or is
-    ambiguous without ``fold``.
+    Refuses what ``domain.services.eligibility`` refuses (a mentor not active, under notice or away, not
+    listing the student's project, ended on request, assessing the student, at capacity; a weekday the
+    funding does not allow), a student who already has a current mentor, and a Paris time that does not
+    exist or is ambiguous without ``fold``.
     """
     starts_at = local_to_utc(data.first_session_at, PARIS, fold=data.fold, field="firstSessionAt")
     local = starts_at.astimezone(PARIS)
@@ -40,27 +41,14 @@ async def create_mentorship(data: MentorshipInput, *, actor: str = pairing.SYSTE
         # Lock the mentor first: concurrent pairings to one mentor are serialized, so R2 holds.
         mentor = await lock_or_not_found(Mentor, data.mentor_id, field="mentorId")
         student = await lock_or_not_found(Student, data.student_id, field="studentId")
-        if mentor.status != MentorStatus.ACTIVE:
-            raise ValidationFailed(f"the mentor is {mentor.status.value}", field="mentorId")
-        if mentor.last_day is not None and local.date() > mentor.last_day:
-            raise ValidationFailed(
-                f"the mentor leaves on {mentor.last_day.isoformat()} (R6)", field="firstSessionAt"
-            )
-        if not await mentor.projects.filter(id=student.current_project_id).exists():
-            raise ValidationFailed(
-                "the mentor does not list the student's current project (R1)", field="mentorId"
-            )
-        if await Assessment.filter(
-            student_id=student.id, assessor_id=mentor.id, status=AssessmentStatus.SCHEDULED
-        ).exists():
-            raise Conflict(
-                "the mentor is to assess this student's presentation: an assessor is never the "
-                "student's mentor (R20)",
-                field="mentorId",
-            )
-        current = await Mentorship.filter(mentor_id=mentor.id, ended_on__isnull=True).count()
-        if current >= mentor.capacity:
-            raise Conflict(f"the mentor is at capacity ({mentor.capacity}, R2)", field="mentorId")
+        # Who may be paired with whom (status, R6, R5, R1, R7, R20, R11, R2): one home for every path.
+        await eligibility.check(
+            mentor,
+            student,
+            starts_on=local.date(),
+            weekday=local.weekday(),
+            fields=eligibility.Fields(when="firstSessionAt"),
+        )
         if await Mentorship.filter(student_id=student.id, ended_on__isnull=True).exists():
             raise Conflict("the student already has a current mentor", field="studentId")
         mentorship = await pairing.start_pair(

@@ -16,8 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from domain.access import Viewer
-from domain.enums import MentorshipEndReason, PairingAction, PairingCause, SessionStatus
+from domain.enums import MentorshipEndReason, PairingAction, PairingCause, SessionKind, SessionStatus
 from domain.models import Mentorship, PairingChange, Session, Student
 from domain.paris_time import PARIS
 from domain.services import events
@@ -157,18 +159,26 @@ async def end_pair(
     change: Change,
     now: datetime | None = None,
     free_from: datetime | None = None,
+    free_until: datetime | None = None,
 ) -> Mentorship:
     """End a current mentorship on ``ended_on`` (a Paris date; one that has not started yet ends on its
     first day, recorded as such) and cancel its sessions without penalty from ``free_from``: by default
     the day after the end, or at once for a pair ended before its first day (its discovery session still
-    ahead); a request to stop (R7) frees the rest of today too."""
+    ahead); a request to stop (R7) frees the rest of today too. ``free_until``: sessions from then on
+    stay (a hand-over for an absence: the sessions after the return are the mentor's again, R5)."""
     if free_from is None and ended_on < m.started_on:
         free_from = now or datetime.now(UTC)
     m.ended_on = max(ended_on, m.started_on)
     m.end_reason = reason
     await m.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    # Every later session of this mentor with this student, whichever of their pairs booked it (a pair
+    # started again after an absence has an earlier row whose sessions must not outlive the end either).
     await cancel_sessions_without_penalty(
-        {"mentorship_id": m.id},
+        {
+            "mentor_id": m.mentor_id,
+            "student_id": m.student_id,
+            **({"starts_at__lt": free_until} if free_until else {}),
+        },
         after=free_from or paris_midnight_after(m.ended_on),
         now=now,
         reason=f"cancelled: the pair ended ({reason.value})",
@@ -176,3 +186,79 @@ async def end_pair(
     await _audit(m, PairingAction.ENDED, change)
     await _announce(m, "mentorship_ended", change)
     return m
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    mentorship: Mentorship
+    sessions_moved: int
+    sessions_cancelled: int
+
+
+async def move_pair(
+    m: Mentorship,
+    *,
+    weekday: int,
+    start_minute: int,
+    minutes: int,
+    from_day: date,
+    change: Change,
+    now: datetime | None = None,
+) -> Moved:
+    """Keep a current pair and give it another weekly slot from ``from_day`` (a Paris date): R8, the
+    same mentor, so no new pair and no new discovery session. Its scheduled regular sessions from that
+    day on move to the new slot in their Paris week, through the calendar checks of a reschedule (R13);
+    one the new time cannot hold (the mentor away, another entry there) is cancelled without penalty and
+    says why. Audit row ``MOVED`` and a ``mentorship_moved`` event to both sides."""
+    # Imported here: the sessions service sits above this module (it imports absences, which import us).
+    from domain.errors import DomainError
+    from domain.services import sessions
+
+    now = now or datetime.now(UTC)
+    old_slot = (m.slot_weekday, m.slot_start_minute, m.slot_minutes)
+    m.slot_weekday = weekday
+    m.slot_start_minute = start_minute
+    m.slot_minutes = min(minutes, 24 * 60 - start_minute)
+    await m.save(update_fields=["slot_weekday", "slot_start_minute", "slot_minutes", "updated_at"])
+    later = (
+        await Session.filter(
+            mentorship_id=m.id,
+            status=SessionStatus.SCHEDULED,
+            kind=SessionKind.REGULAR,
+            catch_up=False,
+            starts_at__gte=max(now, paris_midnight_after(from_day - timedelta(days=1))),
+        )
+        .order_by("starts_at")
+        .values_list("id", "starts_at")
+    )
+    moved = cancelled = 0
+    for session_id, starts_at in later:
+        local = starts_at.astimezone(PARIS)
+        day = local.date() - timedelta(days=local.weekday()) + timedelta(days=weekday)
+        target = datetime.combine(day, datetime.min.time()) + timedelta(minutes=start_minute)
+        try:
+            async with in_transaction():
+                await sessions.reschedule_session(session_id, target, fold=0)
+            moved += 1
+        except DomainError as refused:
+            cancelled += await cancel_sessions_without_penalty(
+                {"id": session_id},
+                after=starts_at,
+                now=now,
+                reason=f"cancelled: the weekly slot moved and {day.isoformat()} cannot hold it "
+                f"({refused.message})",
+            )
+    body = {
+        **payload(m, change),
+        "previousSlot": {"weekday": old_slot[0], "startMinute": old_slot[1], "minutes": old_slot[2]},
+        "sessionsMoved": moved,
+        "sessionsCancelled": cancelled,
+    }
+    await _audit(m, PairingAction.MOVED, change)
+    await events.record_many(
+        [
+            (events.mentor_topic(m.mentor_id), "mentorship_moved", body),
+            (events.student_topic(m.student_id), "mentorship_moved", body),
+        ]
+    )
+    return Moved(m, moved, cancelled)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.models import MatchingRun, Mentor, Mentorship
+from domain.services import eligibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class MentorLoad:
 
     @property
     def over_capacity(self) -> bool:
-        return self.after > self.capacity
+        return not eligibility.has_room(self.after, self.capacity, adding=0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from domain.enums import MentorshipEndReason, MentorStatus, PairingCause, RunSta
 from domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Path, Student
 from domain.paris_time import PARIS, week_monday
-from domain.services import events, handovers, pairing
+from domain.services import eligibility, events, handovers, pairing
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 TERMINAL = (
@@ -49,6 +49,13 @@ class AlreadyRunning(Conflict):
 
 class RunStale(Conflict):
     code = ErrorCode.RUN_STALE
+
+
+class AlreadyPublished(Conflict):
+    """The run was published already (by a concurrent call, or in part earlier): nothing more is created;
+    the students left out wait for a new run."""
+
+    code = ErrorCode.ALREADY_PUBLISHED
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +286,10 @@ async def record_snapshot(run_id: UUID, attempt: int, snapshot: dict[str, Any]) 
         run = await _owned(run_id, attempt)
         if run is None:
             return False
+        if run.cancel_requested:
+            # Cancelled while the snapshot was loading: the cancel wins, nothing is solved.
+            await _set_status(run, RunStatus.CANCELLED, error="cancelled while loading")
+            return False
         run.snapshot = snapshot
         await run.save(update_fields=["snapshot", "updated_at"])
         return True
@@ -331,6 +342,10 @@ async def store_proposal(run_id: UUID, attempt: int, proposal: dict[str, Any]) -
         run = await _owned(run_id, attempt)
         if run is None:
             return None
+        if run.cancel_requested:
+            # An acknowledged cancel wins over a proposal that finished before the worker saw it.
+            await _set_status(run, RunStatus.CANCELLED, error="cancelled")
+            return run.status
         changes = await snapshot_changes(run.snapshot or {})
         summary = {"placed": proposal["placed"], "upperBound": proposal["upperBound"]}
         previous = run.progress or {}
@@ -383,6 +398,7 @@ class PublishOutcome:
     run: MatchingRun
     created: list[Mentorship]
     ended: list[Mentorship]
+    moved: list[Mentorship] = field(default_factory=list)  # kept pairs given another weekly slot
 
 
 def _selected(
@@ -405,13 +421,24 @@ async def publish_run(
     reject: Sequence[int] = (),
     actor: str = pairing.SYSTEM,
 ) -> PublishOutcome:
-    """Turn the accepted pairs of a succeeded run into mentorships, all or nothing; publishing a
-    published run again changes nothing and returns it. Refused (nothing stored) when a mentor or
-    student of an accepted pair changed since the snapshot: the proposal may break the new rules."""
+    """Turn the accepted pairs of a succeeded run into mentorships, all or nothing, once. Refused (nothing
+    stored): both ``accept`` and ``reject`` given (``VALIDATION``); a run already published, by a
+    concurrent call or in part earlier (``ALREADY_PUBLISHED``: start a new run for the students left
+    out); a mentor or student of an accepted pair changed since the snapshot (``RUN_STALE``)."""
+    if accept is not None and reject:
+        raise ValidationFailed(
+            "give acceptStudentIds or rejectStudentIds, not both", field="rejectStudentIds"
+        )
     async with in_transaction():
         run = await _lock(run_id)
         if run.status is RunStatus.PUBLISHED:
-            return PublishOutcome(run, [], [])
+            published = (run.result or {}).get("published", {})
+            raise AlreadyPublished(
+                f"the run was published at {run.published_at.isoformat() if run.published_at else '?'} "
+                f"({len(published.get('mentorshipIds', []))} pairs created); a run is published once: "
+                "start a new run for the students it left out",
+                field="runId",
+            )
         if run.status is not RunStatus.SUCCEEDED or run.result is None:
             raise Conflict(f"only a succeeded run can be published; this one is {run.status.value}")
         chosen = _selected(run.result["pairs"], accept, reject)
@@ -444,9 +471,9 @@ async def publish_run(
         for sid, pair in current.items():
             if pair.id not in snapshot_pairs:
                 raise RunStale(f"student {sid} was paired since the run's snapshot", field="runId")
-        monday = date.fromisoformat(run.options["week"])
         created: list[Mentorship] = []
         ended: list[Mentorship] = []
+        moved: list[Mentorship] = []
         change = pairing.Change(PairingCause.RUN, actor=actor, cause_ref=str(run.id))
         leaving = {
             m.id
@@ -454,7 +481,9 @@ async def publish_run(
                 id__in=[p.mentor_id for p in current.values()], last_day__isnull=False
             ).only("id")
         }
-        handing_over = await handovers.waiting(student_ids)  # R5: students of an absent mentor
+        monday = date.fromisoformat(run.options["week"])
+        handing_over = await handovers.waiting(student_ids, monday)  # R5: students of an absent mentor
+        facts = await eligibility.load_facts(mentors.values(), students.values())
         for p in chosen:
             old = current.get(p["studentId"])
             if old is not None and (old.mentor_id, old.slot_weekday, old.slot_start_minute) == (
@@ -464,14 +493,34 @@ async def publish_run(
             ):
                 continue  # kept as it is
             started_on = monday + timedelta(days=p["weekday"])
-            newcomer = mentors[p["mentorId"]]
-            if newcomer.status is MentorStatus.LEFT or (
-                newcomer.last_day is not None and newcomer.last_day < started_on
-            ):
-                raise RunStale(
-                    f"mentor {newcomer.id} has left or leaves before {started_on} (R6)", field="runId"
-                )
             handover = handing_over.get(p["studentId"])
+            # Who may be paired with whom: the same rules as manual pairing (seats counted below).
+            problem = eligibility.refusal(
+                facts,
+                p["mentorId"],
+                p["studentId"],
+                starts_on=started_on,
+                until=handover.absence.ends_on if handover is not None else None,
+                weekday=p["weekday"],
+                seat=False,
+                returning=old is not None and old.mentor_id == p["mentorId"],
+            )
+            if problem is not None:
+                raise RunStale(
+                    f"student {p['studentId']} with mentor {p['mentorId']}: {problem.message}", field="runId"
+                )
+            if old is not None and old.mentor_id == p["mentorId"]:
+                # R8: the same mentor at another slot keeps the pair and moves its series.
+                await pairing.move_pair(
+                    old,
+                    weekday=p["weekday"],
+                    start_minute=p["startMinute"],
+                    minutes=p["minutes"],
+                    from_day=started_on,
+                    change=change,
+                )
+                moved.append(old)
+                continue
             if (
                 old is not None
                 and handover is not None
@@ -511,12 +560,14 @@ async def publish_run(
                     run_id=run.id,
                 )
             )
+        loads = await eligibility.current_loads(mentors)
         for mid, mentor in mentors.items():
             if mentor.status is not MentorStatus.ACTIVE:
-                raise RunStale(f"mentor {mid} is paused", field="runId")
-            load = await Mentorship.filter(mentor_id=mid, ended_on__isnull=True).count()
-            if load > mentor.capacity:
-                raise RunStale(f"mentor {mid} would exceed their capacity ({mentor.capacity}, R2)")
+                raise RunStale(f"mentor {mid} is {mentor.status.value}", field="runId")
+            if not eligibility.has_room(loads[mid], mentor.capacity, adding=0):
+                raise RunStale(
+                    f"mentor {mid} would exceed their capacity ({mentor.capacity}, R2)", field="runId"
+                )
             mentor.version += 1
             await mentor.save(update_fields=["version", "updated_at"])
         for student in students.values():
@@ -528,12 +579,13 @@ async def publish_run(
             "published": {
                 "studentIds": [p["studentId"] for p in chosen],
                 "mentorshipIds": [m.id for m in created],
+                "movedMentorshipIds": [m.id for m in moved],
             },
         }
         run.status = RunStatus.PUBLISHED
         await run.save()
         await events.record(events.run_topic(run.id), "status", _status_payload(run))
-        return PublishOutcome(run, created, ended)
+        return PublishOutcome(run, created, ended, moved)
 
 
 async def recent_runs(limit: int = 20, status: RunStatus | None = None) -> list[MatchingRun]:

@@ -73,6 +73,9 @@ class PublishPayload:
     run: MatchingRun
     created: list[Mentorship]
     ended: list[Mentorship]
+    moved: list[Mentorship] = strawberry.field(
+        description="Current pairs kept with their mentor at another weekly slot; their sessions moved."
+    )
 
 
 StartRunResult = Annotated[
@@ -120,8 +123,10 @@ class RunMutations:
         return RunPayload(run=MatchingRun.of(run))
 
     @strawberry.mutation(
-        description="Publish a succeeded run's pairs as mentorships, all or nothing; publishing again "
-        "changes nothing. Refused when a mentor or student of an accepted pair changed since the solve."
+        description="Publish a succeeded run's pairs as mentorships, all or nothing, once: a run already "
+        "published (by a concurrent call or in part) gets ALREADY_PUBLISHED; acceptStudentIds and "
+        "rejectStudentIds together get VALIDATION. Refused when a mentor or student of an accepted pair "
+        "changed since the solve."
     )
     async def publish_run(self, info: Info, input: PublishRunInput) -> PublishRunResult:
         try:
@@ -138,4 +143,5 @@ class RunMutations:
             run=MatchingRun.of(outcome.run),
             created=[Mentorship.of(m) for m in outcome.created],
             ended=[Mentorship.of(m) for m in outcome.ended],
+            moved=[Mentorship.of(m) for m in outcome.moved],
         )

@@ -234,7 +234,10 @@ async def test_publishing_hands_the_students_to_substitutes_and_the_mentor_gets_
     assert {m.id for m in outcome.ended} == {p.id for p in pairs}
     for p in pairs:
         old = await Mentorship.get(id=p.id)
-        assert (old.ended_on, old.end_reason) == (W2, MentorshipEndReason.ABSENCE_HANDOVER)
+        assert (old.ended_on, old.end_reason) == (
+            W2 - timedelta(days=1),
+            MentorshipEndReason.ABSENCE_HANDOVER,
+        )  # the eve of the absence
     for m in outcome.created:
         assert W2 <= m.started_on <= W2 + timedelta(days=6) and m.started_on.weekday() == m.slot_weekday
     handovers = await Handover.filter(absence_id=absence.id).order_by("student_id")

@@ -139,10 +139,10 @@ async def test_review_then_publish_part_of_a_proposal(db: Backend, gql: GraphQLC
     assert len(published["publishRun"]["created"]) == 2
     from_run = await Mentorship.filter(run_id=run_id)
     assert {m.student_id for m in from_run} == {p["studentId"] for p in proposal["pairs"]} - {rejected}
-    # Idempotent: publishing again stores nothing more.
-    again = await gql(PUBLISH, {"input": {"runId": run_id}})
-    assert again["publishRun"]["__typename"] == "PublishPayload"
-    assert again["publishRun"]["created"] == []
+    # Published once: publishing the rest later is refused with a typed error and stores nothing more.
+    again = await gql(PUBLISH, {"input": {"runId": run_id, "acceptStudentIds": [rejected]}})
+    assert again["publishRun"]["code"] == "ALREADY_PUBLISHED", again
+    assert again["publishRun"]["field"] == "runId"
     assert await Mentorship.filter(run_id=run_id).count() == 2
     assert await Mentorship.filter(mentor_id=m1.id, ended_on__isnull=True).count() <= 3
 
