@@ -105,9 +105,8 @@ class Path:
         )
 
     @strawberry.field
-    async def projects(self) -> list[Project]:
-        rows = await models.Project.filter(path_id=self.id).order_by("position", "id")
-        return [Project.of(r) for r in rows]
+    async def projects(self, info: Info) -> list[Project]:
+        return [Project.of(r) for r in await info.context.loaders.projects_by_path.load(self.id)]
 
 
 @strawberry.type
@@ -192,8 +191,8 @@ class Session:
         return self.private_comment_text
 
     @strawberry.field(description="R18 notes of a discovery session (shared with the student).")
-    async def discovery_note(self) -> DiscoveryNote | None:
-        row = await models.DiscoveryNote.get_or_none(session_id=self.id)
+    async def discovery_note(self, info: Info) -> DiscoveryNote | None:
+        row = await info.context.loaders.discovery_note_by_session.load(self.id)
         return DiscoveryNote.of(row) if row else None
 
     @strawberry.field(description="Start in Paris wall-clock time, ISO 8601 with its offset.")
