@@ -28,6 +28,7 @@ from schema.absence_types import AbsenceQueries
 from schema.audit import AuditQueries
 from schema.billing import BillingQueries
 from schema.guard import AccessGuard
+from schema.inputs import InputValidation
 from schema.limits import CostLimiter
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -55,6 +56,7 @@ def build_schema(
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(CostLimiter, max_cost=settings.max_query_cost),
         AccessGuard,
+        InputValidation,
         partial(MaskErrors, should_mask_error=is_unexpected, error_message="Internal server error"),
     ]
     if not settings.is_development:

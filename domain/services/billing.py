@@ -15,7 +15,7 @@ from decimal import Decimal
 from domain.enums import SessionKind, SessionStatus
 from domain.errors import ValidationFailed
 from domain.models import Mentor, Session, Student
-from domain.paris_time import PARIS, local_to_utc
+from domain.paris_time import PARIS, local_to_utc, require_supported_date
 from domain.services._common import get_or_not_found
 from domain.services.sessions import BILLABLE
 
@@ -55,9 +55,10 @@ class Statement:
 def parse_month(text: str, *, field: str = "month") -> date:
     """``"YYYY-MM"`` to the first day of that month."""
     try:
-        return datetime.strptime(text.strip(), "%Y-%m").date()
+        month = datetime.strptime(text.strip(), "%Y-%m").date()
     except ValueError as exc:
         raise ValidationFailed(f"{text!r} is not a month as YYYY-MM", field=field) from exc
+    return require_supported_date(month, field=field)
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
