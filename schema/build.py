@@ -55,8 +55,9 @@ def build_schema(
         partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(CostLimiter, max_cost=settings.max_query_cost),
-        AccessGuard,
+        # graphql-core runs the last listed outermost: the guard's policies first, then the inputs' checks.
         InputValidation,
+        AccessGuard,
         partial(MaskErrors, should_mask_error=is_unexpected, error_message="Internal server error"),
     ]
     if not settings.is_development:
