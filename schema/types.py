@@ -327,11 +327,19 @@ class Mentor:
         rows = await info.context.loaders.current_mentorships_by_mentor.load(self.id)
         return [Mentorship.of(m) for m in sorted(rows, key=lambda m: m.id)]
 
-    @strawberry.field(description="Current students, in pages.")
+    @strawberry.field(
+        description="Current students, in pages. Staff and the mentor see them all; a student of this "
+        "mentor sees only themself (the page, its count and its cursors name no one else)."
+    )
     async def students(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Student]:
         rows = await info.context.loaders.current_mentorships_by_mentor.load(self.id)
+        viewer = await info.context.current_viewer()
+        if not (viewer.is_staff or viewer.mentor_id == self.id):
+            # Scoped before paging, like the root lists: a cursor or a count never speaks of a row the
+            # viewer may not read (the guard would only drop the edges, not the end cursor).
+            rows = [m for m in rows if m.student_id == viewer.student_id]
         return paginate_list(
             "Student",
             [m.student for m in rows],
