@@ -211,6 +211,10 @@ def check_value(value: Any, gtype: GraphQLInputType, *, field: str, column: fiel
     if isinstance(named, GraphQLList):
         for i, item in enumerate(value):
             check_value(item, named.of_type, field=f"{field}.{i}", column=None)
+        limit = getattr(column, "max_length", None) if isinstance(column, fields.CharField) else None
+        # A list of words stored in one text column (languages), comma-separated.
+        if limit is not None and len(",".join(str(item) for item in value)) > limit:
+            raise ValidationFailed(f"must fit in {limit} characters, commas included", field=field)
     elif isinstance(named, GraphQLInputObjectType):
         model = COLUMNS_OF_INPUT.get(named.name)
         for key, spec in named.fields.items():

@@ -26,6 +26,8 @@ UPDATE_PROJECT = """mutation($input: UpdateProjectInput!) { updateProject(input:
   __typename ... on UserError { code field message } } }"""
 UPDATE_MENTOR = """mutation($input: UpdateMentorInput!) { updateMentor(input: $input) {
   __typename ... on UserError { code field message } } }"""
+# 34 two-letter codes: 101 characters once joined by commas, over the 100 of the column.
+LANGUAGES = [a + b for a in "abcdefghijklmnopqrstuvwxyz" for b in "ab"][:34]
 BOOK = """mutation($input: BookSessionInput!) { bookSession(input: $input) {
   __typename ... on UserError { code field message } } }"""
 
@@ -77,6 +79,7 @@ async def test_mutations_refuse_text_dates_and_numbers_the_store_cannot_take(
         ("updateStudent", UPDATE_STUDENT, {"id": s, "trainingObjective": "x\udfff"}, "trainingObjective"),
         ("updateStudent", UPDATE_STUDENT, {"id": s, "languages": ["fr", "e\u0000"]}, "languages.1"),
         ("updateStudent", UPDATE_STUDENT, {"id": s, "phone": "+33" + "1" * 30}, "phone"),
+        ("updateStudent", UPDATE_STUDENT, {"id": s, "languages": LANGUAGES}, "languages"),
         ("updateStudent", UPDATE_STUDENT, {"id": s, "photoUrl": "https://x.org/" + "p" * 490}, "photoUrl"),
         ("updateStudent", UPDATE_STUDENT, {"id": s, "latestDiploma": "D" * 201}, "latestDiploma"),
         ("createStudent", CREATE_STUDENT, new_student | {"phone": "0" * 33}, "phone"),
