@@ -250,9 +250,11 @@ def _check_scalar(value: Any, *, field: str, column: fields.Field[Any] | None) -
 def check_arguments(info: GraphQLResolveInfo[Any], arguments: Mapping[str, Any]) -> None:
     """Every argument of the field being resolved; ``input`` is left out of the field paths (the
     mutations' typed errors name ``phone``, not ``input.phone``)."""
-    specs = info.parent_type.fields[info.field_name].args
+    definition = info.parent_type.fields.get(info.field_name)  # None for __type(name:) and the like
+    if definition is None:
+        return
     for name, value in arguments.items():
-        spec = specs.get(name)
+        spec = definition.args.get(name)
         if spec is not None:
             check_value(value, spec.type, field="" if name == "input" else name, column=None)
 

@@ -180,3 +180,10 @@ async def test_valid_edge_values_still_pass(client: httpx.AsyncClient, world: di
     assert start["updateMentor"]["__typename"] == "MentorPayload"
     week = await gql('{ sessions(week: "2999-12-30") { totalCount } }')
     assert week["sessions"]["totalCount"] == 0
+
+
+async def test_introspection_with_arguments_still_works(client: httpx.AsyncClient, db: Backend) -> None:
+    body = await post(
+        client, '{ __type(name: "Query") { name fields(includeDeprecated: true) { name } } }', {}
+    )
+    assert body["data"]["__type"]["name"] == "Query", body
