@@ -187,3 +187,18 @@ async def test_introspection_with_arguments_still_works(client: httpx.AsyncClien
         client, '{ __type(name: "Query") { name fields(includeDeprecated: true) { name } } }', {}
     )
     assert body["data"]["__type"]["name"] == "Query", body
+
+
+async def test_negative_and_zero_ids_are_missing_objects(
+    client: httpx.AsyncClient, world: dict[str, int]
+) -> None:
+    gql = GraphQLClient(client)
+    assert await gql("{ mentor(id: -1) { id } student(id: 0) { id } }") == {"mentor": None, "student": None}
+    before = await snapshot()
+    for document in (
+        'mutation { updateStudent(input: {id: -5, name: "x"}) { __typename } }',
+        'mutation { bookSession(input: {mentorshipId: -1, startsAt: "2026-12-01T19:00"}) { __typename } }',
+    ):
+        answer = await gql(document)
+        assert next(iter(answer.values()))["__typename"] == "NotFoundError", answer
+    assert await snapshot() == before
