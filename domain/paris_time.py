@@ -18,6 +18,20 @@ PARIS = ZoneInfo("Europe/Paris")
 MINUTES_PER_DAY = 24 * 60
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 _VALID_ZONES = frozenset(available_timezones())
+# The dates the programme accepts anywhere (inputs, months, weeks): wide enough for any real date, narrow
+# enough that converting to Paris time, to a week or to the next month never leaves Python's range.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
+def require_supported_date(day: date, *, field: str) -> date:
+    """``day`` (a date, or a datetime's date) if between ``EARLIEST_DATE`` and ``LATEST_DATE``, else a typed
+    error naming ``field``."""
+    if not EARLIEST_DATE <= (day.date() if isinstance(day, datetime) else day) <= LATEST_DATE:
+        raise ValidationFailed(
+            f"must be between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}", field=field
+        )
+    return day
 
 
 def zone(name: str, *, field: str = "timezone") -> ZoneInfo:
@@ -189,6 +203,7 @@ def parse_local_datetime(text: str, *, field: str) -> datetime:
         raise ValidationFailed(f"{text!r} is not a date and time as YYYY-MM-DDTHH:MM", field=field) from exc
     if value.tzinfo is not None:
         raise ValidationFailed("give Paris wall-clock time without an offset (R15)", field=field)
+    require_supported_date(value, field=field)
     return value
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from typing import Any, Literal, Protocol
 from uuid import UUID
 
@@ -24,6 +25,7 @@ from jobs.events import announce
 log = logging.getLogger(__name__)
 
 JOB_NAME = "run_matching"
+QUEUE_ENV = "MENTORMATCH_QUEUE"
 JobState = Literal["queued", "in_progress", "missing", "complete"]
 
 
@@ -155,13 +157,21 @@ async def _bounded_wait(tasks: list[asyncio.Task[Any]], what: str, timeout_s: fl
         log.error("%s %s still running %.0f s after cancel; leaving it", what, task.get_name(), timeout_s)
 
 
-_queues: dict[str | None, ArqQueue | InProcessQueue] = {}
+def configured_queue_name() -> str:
+    """The arq queue that the API enqueues on and the workers listen to: ``MENTORMATCH_QUEUE``, else arq's
+    default. Read here only, by both sides, so that they cannot disagree."""
+    return os.environ.get(QUEUE_ENV) or default_queue_name
+
+
+_queues: dict[tuple[str | None, str], ArqQueue | InProcessQueue] = {}
 
 
 def queue_for(redis_url: str | None) -> ArqQueue | InProcessQueue:
-    queue = _queues.get(redis_url)
+    name = configured_queue_name()
+    queue = _queues.get((redis_url, name))
     if queue is None:
-        queue = _queues[redis_url] = ArqQueue(redis_url) if redis_url else InProcessQueue()
+        queue = ArqQueue(redis_url, queue_name=name) if redis_url else InProcessQueue()
+        _queues[(redis_url, name)] = queue
     return queue
 
 

@@ -15,13 +15,12 @@ from typing import Any, ClassVar
 
 from arq import cron
 from arq.connections import RedisSettings
-from arq.constants import default_queue_name
 
 from api import services
 from api.settings import Settings
 from jobs import daily, tasks
 from jobs.events import announce
-from jobs.queue import ArqQueue
+from jobs.queue import ArqQueue, configured_queue_name
 from jobs.reconciler import reconcile
 
 
@@ -70,7 +69,7 @@ def _redis_settings() -> RedisSettings:
     return RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379/0")
 
 
-QUEUE_NAME = os.environ.get("MENTORMATCH_QUEUE") or default_queue_name
+QUEUE_NAME = configured_queue_name()
 JOB_TIMEOUT_S = int(os.environ.get("MENTORMATCH_JOB_TIMEOUT_S", str(15 * 60)))
 HEARTBEAT_TIMEOUT_S = float(os.environ.get("MENTORMATCH_HEARTBEAT_TIMEOUT_S", "30"))
 

@@ -8,6 +8,7 @@ import strawberry
 
 from domain import enums, models
 from domain.services import absences
+from schema.context import Info
 
 HandoverStatus = strawberry.enum(
     enums.HandoverStatus,
@@ -67,8 +68,8 @@ class MentorAbsence:
         )
 
     @strawberry.field(description="A long absence's hand-overs, one per student.")
-    async def handovers(self) -> list[Handover]:
-        rows = await models.Handover.filter(absence_id=self.id).order_by("student_id")
+    async def handovers(self, info: Info) -> list[Handover]:
+        rows = await info.context.loaders.handovers_by_absence.load(self.id)
         return [Handover.of(r) for r in rows]
 
 

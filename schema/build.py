@@ -28,6 +28,7 @@ from schema.absence_types import AbsenceQueries
 from schema.audit import AuditQueries
 from schema.billing import BillingQueries
 from schema.guard import AccessGuard
+from schema.inputs import InputValidation
 from schema.limits import CostLimiter
 from schema.mutations import Mutation
 from schema.queries import Query
@@ -54,6 +55,8 @@ def build_schema(
         partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(CostLimiter, max_cost=settings.max_query_cost),
+        # graphql-core runs the last listed outermost: the guard's policies first, then the inputs' checks.
+        InputValidation,
         AccessGuard,
         partial(MaskErrors, should_mask_error=is_unexpected, error_message="Internal server error"),
     ]

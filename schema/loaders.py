@@ -12,6 +12,9 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from domain.models import (
+    DiscoveryNote,
+    Handover,
+    MatchingRun,
     Mentor,
     MentorAvailability,
     MentorPath,
@@ -24,6 +27,7 @@ from domain.models import (
     StudentAvailability,
 )
 from domain.paris_time import PARIS, local_to_utc
+from domain.services.run_review import Review, review_many
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -80,6 +84,18 @@ class Loaders:
         self.changes_by_mentorship: DataLoader[int, list[PairingChange]] = DataLoader(
             load_fn=self._changes_by_mentorship
         )
+        self.projects_by_path: DataLoader[int, list[Project]] = DataLoader(load_fn=self._projects_by_path)
+        self.discovery_note_by_session: DataLoader[int, DiscoveryNote | None] = DataLoader(
+            load_fn=self._discovery_notes
+        )
+        self.handovers_by_absence: DataLoader[int, list[Handover]] = DataLoader(
+            load_fn=self._handovers_by_absence
+        )
+        # Keyed by the run row, whose stored proposal it reviews against the current pairs; batched but not
+        # cached, so that a run shown again after a mutation of the same request is reviewed afresh.
+        self.review_of_run: DataLoader[MatchingRun, Review | None] = DataLoader(
+            load_fn=review_many, cache=False
+        )
 
     async def projects_of_mentor(self, mentor_id: int) -> list[Project]:
         ids = await self.project_ids_by_mentor.load(mentor_id)
@@ -129,6 +145,20 @@ class Loaders:
     async def _changes_by_mentorship(self, mentorship_ids: list[int]) -> list[list[PairingChange]]:
         rows = await PairingChange.filter(mentorship_id__in=mentorship_ids).order_by("id")
         return _group(rows, lambda r: r.mentorship_id, mentorship_ids)
+
+    async def _projects_by_path(self, path_ids: list[int]) -> list[list[Project]]:
+        rows = await Project.filter(path_id__in=path_ids).order_by("position", "id")
+        for row in rows:
+            self.project.prime(row.id, row)
+        return _group(rows, lambda p: p.path_id, path_ids)
+
+    async def _discovery_notes(self, session_ids: list[int]) -> list[DiscoveryNote | None]:
+        found = {n.session_id: n for n in await DiscoveryNote.filter(session_id__in=session_ids)}
+        return [found.get(i) for i in session_ids]
+
+    async def _handovers_by_absence(self, absence_ids: list[int]) -> list[list[Handover]]:
+        rows = await Handover.filter(absence_id__in=absence_ids).order_by("student_id", "id")
+        return _group(rows, lambda h: h.absence_id, absence_ids)
 
     async def _sessions_by_student_week(self, keys: list[tuple[int, date | None]]) -> list[list[Session]]:
         by_week: dict[date | None, list[int]] = defaultdict(list)

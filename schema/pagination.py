@@ -13,6 +13,7 @@ from domain.errors import ValidationFailed
 
 NodeT = TypeVar("NodeT")
 DEFAULT_PAGE_SIZE = 20
+MAX_ID = 2**31 - 1
 
 
 @strawberry.type
@@ -47,9 +48,12 @@ def decode_cursor(kind: str, cursor: str | None) -> int | None:
         return None
     try:
         prefix, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix != kind:
+        if prefix != kind or not raw.isdigit():
             raise ValueError(prefix)
-        return int(raw)
+        pk = int(raw)
+        if not 0 < pk <= MAX_ID:  # ids are 32-bit: a larger one would overflow the SQL parameter
+            raise ValueError(raw)
+        return pk
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed("is not a cursor from this list", field="after") from exc
 

