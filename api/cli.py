@@ -106,7 +106,11 @@ def _serve(settings: Settings) -> int:
 
     if settings.is_development:
         print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    from api.transport import server_options
+
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level="info", **server_options()
+    )
     return 0
 
 

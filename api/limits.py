@@ -10,6 +10,7 @@ code RATE_LIMITED, and says when to retry.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -116,6 +117,7 @@ CODES = {
     403: "FORBIDDEN",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
     413: "BODY_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
     429: "RATE_LIMITED",
@@ -231,13 +233,21 @@ class GraphQLLimits:
     """ASGI middleware for the GraphQL path: body size first (cheap), then the rate limit."""
 
     def __init__(
-        self, app: ASGIApp, *, path: str, max_body_bytes: int, limiter: RateLimiter, principals: Principals
+        self,
+        app: ASGIApp,
+        *,
+        path: str,
+        max_body_bytes: int,
+        limiter: RateLimiter,
+        principals: Principals,
+        body_timeout_s: float = 10.0,
     ) -> None:
         self.app = app
         self.path = path
         self.max_body_bytes = max_body_bytes
         self.limiter = limiter
         self.principals = principals
+        self.body_timeout_s = body_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != self.path:
@@ -253,21 +263,30 @@ class GraphQLLimits:
                 send, 429, rate_limited(retry_after), [(b"retry-after", str(retry_after).encode())]
             )
             return
-        # Bodies without a declared length are read up to the limit and refused past it.
+        # Bodies without a declared length are read up to the limit and refused past it; a body that
+        # does not arrive within the deadline is answered 408 (a half-sent request holds nothing).
         chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body_bytes:
-                await self._too_large(send)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        try:
+            async with asyncio.timeout(self.body_timeout_s):
+                too_large = await self._read(receive, chunks)
+        except TimeoutError:
+            await _send_json(
+                send,
+                408,
+                {
+                    "errors": [
+                        {
+                            "message": f"the request body did not arrive within {self.body_timeout_s:g} s",
+                            "extensions": {"code": "REQUEST_TIMEOUT"},
+                        }
+                    ]
+                },
+                [(b"connection", b"close")],
+            )
+            return
+        if too_large:
+            await self._too_large(send)
+            return
         body = b"".join(chunks)
         if not _is_json_object(scope, body):
             # strawberry answers a JSON body that is a string or a number with a 500; it is a bad request.
@@ -295,6 +314,22 @@ class GraphQLLimits:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive, chunks: list[bytes]) -> bool:
+        """Read the body into ``chunks``; True when it is over the limit."""
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return True
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return False
 
     async def _too_large(self, send: Send) -> None:
         await _send_json(

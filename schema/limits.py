@@ -1,7 +1,8 @@
 """Checks before any resolver or SQL runs: validation with limits and codes, and the query cost.
 
 ``RequestValidation`` runs graphql-core's validation itself (strawberry would run it without codes and
-with suggestions): the depth and alias limits first (codes DEPTH_LIMIT, ALIAS_LIMIT), then the spec's
+with suggestions): the depth and alias limits first (codes DEPTH_LIMIT, ALIAS_LIMIT; linear in the
+document, however its fragments are spread), then the spec's
 rules, whose errors get code GRAPHQL_VALIDATION_FAILED; in production no error says "Did you mean ...".
 ``Executor`` does the same for the variables sent with a request: a value that cannot be coerced, a
 missing required variable or input field, gets code BAD_USER_INPUT and no suggestion in production.
@@ -20,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
-    ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -39,7 +40,7 @@ from graphql import (
     validate,
     value_from_ast_untyped,
 )
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
@@ -57,12 +58,54 @@ def with_code(errors: list[GraphQLError], code: str) -> list[GraphQLError]:
     return errors
 
 
+class _Shape:
+    """Depth and alias count of selections, with each named fragment walked once (strawberry's
+    QueryDepthLimiter and MaxAliasesLimiter walk a fragment again at every spread: 30 fragments that
+    each spread the next one twice take 2^30 steps, and hang the server before anything else runs)."""
+
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.memo: dict[str, tuple[int, int]] = {}
+        self.visiting: set[str] = set()
+
+    def of(self, selection_set: SelectionSetNode) -> tuple[int, int]:
+        depth = aliases = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                aliases += 1 if selection.alias else 0
+                if selection.selection_set is not None:
+                    inner, inner_aliases = self.of(selection.selection_set)
+                    aliases += inner_aliases
+                    if not selection.name.value.startswith("__"):  # introspection has no depth
+                        depth = max(depth, 1 + inner)
+            elif isinstance(selection, InlineFragmentNode):
+                inner, inner_aliases = self.of(selection.selection_set)
+                depth, aliases = max(depth, inner), aliases + inner_aliases
+            elif isinstance(selection, FragmentSpreadNode):
+                inner, inner_aliases = self._fragment(selection.name.value)
+                depth, aliases = max(depth, inner), aliases + inner_aliases
+        return depth, aliases
+
+    def _fragment(self, name: str) -> tuple[int, int]:
+        if name in self.memo:
+            return self.memo[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.visiting:  # unknown or a cycle: validation reports it
+            return 0, 0
+        self.visiting.add(name)
+        self.memo[name] = self.of(fragment.selection_set)
+        self.visiting.discard(name)
+        return self.memo[name]
+
+
+def fragments_of(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
 class RequestValidation(SchemaExtension):
     def __init__(self, *, max_depth: int, max_aliases: int, hide_suggestions: bool) -> None:
-        self.limits: list[tuple[str, list[type[ASTValidationRule]]]] = [
-            ("DEPTH_LIMIT", QueryDepthLimiter(max_depth=max_depth).validation_rules),
-            ("ALIAS_LIMIT", MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules),
-        ]
+        self.max_depth = max_depth
+        self.max_aliases = max_aliases
         self.hide_suggestions = hide_suggestions
 
     def on_validate(self) -> Iterator[None]:
@@ -70,18 +113,44 @@ class RequestValidation(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if context.pre_execution_errors is None and document is not None:
-            schema: GraphQLSchema = context.schema._schema
-            errors: list[GraphQLError] = []
-            for code, rules in self.limits:
-                errors += with_code(validate(schema, document, rules), code)
+            errors = self._limits(document)
             if not errors:
-                spec = (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule)
+                schema: GraphQLSchema = context.schema._schema
+                rules = (*context.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule)
                 errors = with_code(
-                    validate(schema, document, spec, hide_suggestions=self.hide_suggestions),
+                    validate(schema, document, rules, hide_suggestions=self.hide_suggestions),
                     "GRAPHQL_VALIDATION_FAILED",
                 )
             context.pre_execution_errors = errors
         yield
+
+    def _limits(self, document: DocumentNode) -> list[GraphQLError]:
+        """Depth (fragments add none) and aliases (counted at every spread), in linear time."""
+        shape = _Shape(fragments_of(document))
+        errors: list[GraphQLError] = []
+        total_aliases = 0
+        for definition in document.definitions:
+            if not isinstance(definition, OperationDefinitionNode):
+                continue
+            depth, aliases = shape.of(definition.selection_set)
+            total_aliases += aliases
+            if depth > self.max_depth:
+                name = definition.name.value if definition.name else "anonymous"
+                errors.append(
+                    GraphQLError(
+                        f"'{name}' exceeds maximum operation depth of {self.max_depth}",
+                        [definition],
+                        extensions={"code": "DEPTH_LIMIT", "limit": self.max_depth},
+                    )
+                )
+        if total_aliases > self.max_aliases:
+            errors.append(
+                GraphQLError(
+                    f"{total_aliases} aliases found. Allowed: {self.max_aliases}",
+                    extensions={"code": "ALIAS_LIMIT", "limit": self.max_aliases},
+                )
+            )
+        return errors
 
 
 class Executor(StrawberryGraphQLCoreExecutionContext):
@@ -119,7 +188,7 @@ class CostLimiter(SchemaExtension):
         if context.pre_execution_errors or document is None:
             return
         schema: GraphQLSchema = context.schema._schema
-        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        fragments = fragments_of(document)
         sent = context.variables if isinstance(context.variables, Mapping) else {}
         total = 0
         for definition in document.definitions:
