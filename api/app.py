@@ -39,6 +39,7 @@ from api.limits import (
     rate_limited,
 )
 from api.settings import Settings
+from api.transport import BODY_TIMEOUT_S
 from domain.services.tokens import bearer, identify, still_valid
 from jobs import lifecycle as jobs_lifecycle
 from schema.build import build_schema
@@ -194,7 +195,11 @@ async def live(_request: Request) -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, *, manage_database: bool = True, schema: strawberry.Schema | None = None
+    settings: Settings | None = None,
+    *,
+    manage_database: bool = True,
+    schema: strawberry.Schema | None = None,
+    body_timeout_s: float = BODY_TIMEOUT_S,
 ) -> Starlette:
     """Build the app. ``manage_database=False`` lets a caller (the tests) own the Tortoise connection."""
     settings = settings or Settings.from_env()
@@ -260,6 +265,7 @@ def create_app(
                 max_body_bytes=settings.max_body_bytes,
                 limiter=limiter,
                 principals=principals,
+                body_timeout_s=body_timeout_s,
             ),
         ],
         routes=[
