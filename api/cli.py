@@ -75,16 +75,21 @@ def _demo_tokens(settings: Settings) -> int:
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
+    """Issue a token (printed once on stdout; its id on stderr), or revoke one by id."""
     from datetime import timedelta
 
     from domain.enums import Role
-    from domain.services.tokens import issue_token
+    from domain.services.tokens import issue_token, revoke_token
 
     async def run() -> None:
         await services.connect_database(settings)
         try:
+            if args.action == "revoke":
+                row = await revoke_token(args.token_id)
+                print(f"token {row.id} revoked at {row.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
+                return
             role = Role(args.role)
-            token, _ = await issue_token(
+            token, row = await issue_token(
                 role,
                 mentor_id=args.id if role is Role.MENTOR else None,
                 student_id=args.id if role is Role.STUDENT else None,
@@ -92,6 +97,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
                 label=args.label,
             )
             print(token)
+            print(f"token id {row.id} (revoke: mentormatch token revoke {row.id})", file=sys.stderr)
         finally:
             await services.disconnect()
 
@@ -140,12 +146,22 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--students", type=int, default=500)
         p.add_argument("--mentors", type=int, default=None)
         p.add_argument("--seed", type=int, default=7)
-    token = sub.add_parser("token", help="issue a bearer token (printed once; stored hashed)")
-    token.add_argument("--role", choices=["staff", "mentor", "student"], required=True)
+    token = sub.add_parser(
+        "token",
+        help="issue a bearer token (printed once; stored hashed; its id on stderr), or `token revoke ID`",
+    )
+    token.add_argument("action", nargs="?", choices=["issue", "revoke"], default="issue")
+    token.add_argument("token_id", nargs="?", type=int, help="the id of the token to revoke")
+    token.add_argument("--role", choices=["staff", "mentor", "student"])
     token.add_argument("--id", type=int, default=None, help="the mentor's or student's id")
     token.add_argument("--days", type=int, default=30)
     token.add_argument("--label", default="")
     args = parser.parse_args(argv)
+    if args.command == "token":
+        if args.action == "revoke" and args.token_id is None:
+            parser.error("token revoke needs the token's id (printed when it was issued; viewer { tokenId })")
+        if args.action == "issue" and (args.role is None or args.token_id is not None):
+            parser.error("token needs --role (and --id for a mentor or a student)")
     try:
         settings = Settings.from_env()
         if args.command == "migrate":
