@@ -29,6 +29,7 @@ from tortoise import Tortoise
 
 from api import feeds, services
 from api.limits import (
+    BODY_TIMEOUT_S,
     GraphQLLimits,
     JsonClientErrors,
     MemoryRateLimiter,
@@ -39,7 +40,6 @@ from api.limits import (
     rate_limited,
 )
 from api.settings import Settings
-from api.transport import BODY_TIMEOUT_S
 from domain.services.tokens import bearer, identify, still_valid
 from jobs import lifecycle as jobs_lifecycle
 from schema.build import build_schema

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from domain.services.tokens import bearer, hash_token
 
 WINDOW_S = 60
+BODY_TIMEOUT_S = 10.0  # a request body must arrive within this (408 after)
 log = logging.getLogger("mentormatch.requests")
 
 
@@ -240,7 +241,7 @@ class GraphQLLimits:
         max_body_bytes: int,
         limiter: RateLimiter,
         principals: Principals,
-        body_timeout_s: float = 10.0,
+        body_timeout_s: float = BODY_TIMEOUT_S,
     ) -> None:
         self.app = app
         self.path = path

@@ -4,7 +4,8 @@ uvicorn closes a connection that stays idle ``timeout_keep_alive`` seconds after
 waits forever for the head of a request that was started and never finished (or never started on a new
 connection), so a few hundred such sockets hold the server's connection slots. ``TimedHttpToolsProtocol``
 closes a connection that has not sent a whole request head within ``HEAD_TIMEOUT_S`` of opening or of its
-previous response; the body's own deadline is the GraphQL middleware's (``BODY_TIMEOUT_S``, answered 408).
+previous response; the body's own deadline is the GraphQL middleware's (``api.limits.BODY_TIMEOUT_S``,
+answered 408).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEAD_TIMEOUT_S = 10.0
-BODY_TIMEOUT_S = 10.0
 KEEP_ALIVE_S = 5
 
 
