@@ -28,7 +28,7 @@ from schema.absence_types import AbsenceQueries
 from schema.audit import AuditQueries
 from schema.billing import BillingQueries
 from schema.guard import AccessGuard
-from schema.limits import CostLimiter, Executor, ProductionExecutor, RequestValidation
+from schema.limits import CostLimiter, Executor, ProductionExecutor, RequestValidation, ValidDocuments
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.run_types import RunQueries
@@ -74,6 +74,7 @@ def build_schema(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             hide_suggestions=not settings.is_development,
+            valid_documents=ValidDocuments(),
         ),
         partial(CostLimiter, max_cost=settings.max_query_cost),
         AccessGuard,

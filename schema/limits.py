@@ -17,6 +17,7 @@ response reports its cost in ``extensions.cost``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -102,17 +103,49 @@ def fragments_of(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
+class ValidDocuments:
+    """The texts of documents that passed validation (a bounded LRU, one per schema): validation depends
+    only on the document, and takes ~10 ms for a dashboard query, every time a client sends it."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self.size = size
+        self._texts: OrderedDict[str, None] = OrderedDict()
+
+    def __contains__(self, text: object) -> bool:
+        if not isinstance(text, str) or text not in self._texts:
+            return False
+        self._texts.move_to_end(text)
+        return True
+
+    def add(self, text: str) -> None:
+        self._texts[text] = None
+        while len(self._texts) > self.size:
+            self._texts.popitem(last=False)
+
+
 class RequestValidation(SchemaExtension):
-    def __init__(self, *, max_depth: int, max_aliases: int, hide_suggestions: bool) -> None:
+    def __init__(
+        self,
+        *,
+        max_depth: int,
+        max_aliases: int,
+        hide_suggestions: bool,
+        valid_documents: ValidDocuments | None = None,
+    ) -> None:
         self.max_depth = max_depth
         self.max_aliases = max_aliases
         self.hide_suggestions = hide_suggestions
+        self.valid_documents = valid_documents if valid_documents is not None else ValidDocuments(0)
 
     def on_validate(self) -> Iterator[None]:
         # Before the yield: strawberry skips its own validation when errors (or none) are already set.
         context = self.execution_context
         document = context.graphql_document
         if context.pre_execution_errors is None and document is not None:
+            if context.query in self.valid_documents:
+                context.pre_execution_errors = []
+                yield
+                return
             errors = self._limits(document)
             if not errors:
                 schema: GraphQLSchema = context.schema._schema
@@ -121,6 +154,8 @@ class RequestValidation(SchemaExtension):
                     validate(schema, document, rules, hide_suggestions=self.hide_suggestions),
                     "GRAPHQL_VALIDATION_FAILED",
                 )
+            if not errors and context.query is not None:
+                self.valid_documents.add(context.query)
             context.pre_execution_errors = errors
         yield
 

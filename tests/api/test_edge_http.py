@@ -359,3 +359,28 @@ async def test_no_token_is_still_anonymous(db: Backend) -> None:
 
 def _client(http: httpx.AsyncClient) -> httpx.AsyncClient:
     return http
+
+
+async def test_a_valid_document_is_validated_once_and_an_invalid_one_every_time(
+    db: Backend, staff_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import schema.limits
+
+    calls: list[str] = []
+    original = schema.limits.validate
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append("validate")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(schema.limits, "validate", counting)
+    async with client_for(db, staff_token) as http:
+        for _ in range(3):
+            ok = (await http.post("/graphql", json={"query": "{ viewer { role } }"})).json()
+            assert ok["data"] == {"viewer": {"role": "staff"}}
+        valid_calls = len(calls)
+        for _ in range(2):
+            bad = (await http.post("/graphql", json={"query": "{ viewer { rolez } }"})).json()
+            assert bad["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert valid_calls == 1
+    assert len(calls) == 3
