@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 30] [--workers 2] [--port 8102]
         [--database postgres://postgres@127.0.0.1:5432/mentormatch_load] [--redis redis://127.0.0.1:6379/2]
-        [--students 500] [--bookings 0.2] [--url http://host:port]
+        [--students 500] [--bookings 0.2] [--think-ms 0] [--url http://host:port]
 
 Without ``--url`` the script recreates ``--database`` (PostgreSQL), seeds it (domain.seed), and starts the
 API in the production configuration (MENTORMATCH_ENV=production, PostgreSQL, Redis) as ``--workers``
@@ -12,9 +12,11 @@ issues its tokens there and checks the bookings there).
 
 Each client signs in as a mentor with current students and loops until the time is up: with probability
 ``--bookings`` it books the next free week of one of its pairs at the pair's weekly slot (bookSession),
-else it sends the mentor dashboard query. Printed at the end: throughput, p50/p95/p99 latency per
-operation, the count of 5xx answers and of typed refusals, and whether every booking the API acknowledged
-is stored. Figures depend on the machine: the load generator runs on the same machine as the API.
+else it sends the mentor dashboard query; ``--think-ms`` pauses each client between requests (0: every
+client sends its next request as soon as it has the answer, a stress test rather than 50 people).
+Printed at the end: throughput, p50/p95/p99 latency per operation, the count of 5xx answers and of typed
+refusals, and whether every booking the API acknowledged is stored. Figures depend on the machine: the
+load generator runs on the same machine as the API.
 """
 
 from __future__ import annotations
@@ -169,12 +171,20 @@ async def wait_ready(url: str, server: subprocess.Popen[bytes] | None) -> None:
 
 
 async def run_client(
-    http: httpx.AsyncClient, client: Client, results: Results, deadline: float, share: float, seed: int
+    http: httpx.AsyncClient,
+    client: Client,
+    results: Results,
+    deadline: float,
+    share: float,
+    seed: int,
+    think_s: float = 0.0,
 ) -> None:
     rng = random.Random(seed)
     headers = {"authorization": f"Bearer {client.token}"}
     this_week = monday(date.today())
     while time.monotonic() < deadline:
+        if think_s:
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
         booking = bool(client.pairs) and rng.random() < share
         if booking:
             pair = rng.choice(client.pairs)
@@ -246,6 +256,7 @@ async def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/2")
     parser.add_argument("--students", type=int, default=500)
     parser.add_argument("--bookings", type=float, default=0.2, help="share of operations that book")
+    parser.add_argument("--think-ms", type=float, default=0, help="pause of each client between requests")
     parser.add_argument("--url", default=None, help="drive this running server instead of starting one")
     args = parser.parse_args()
 
@@ -277,7 +288,10 @@ async def main() -> None:
             started = time.monotonic()
             deadline = started + args.seconds
             await asyncio.gather(
-                *(run_client(http, c, results, deadline, args.bookings, i) for i, c in enumerate(clients))
+                *(
+                    run_client(http, c, results, deadline, args.bookings, i, args.think_ms / 1000)
+                    for i, c in enumerate(clients)
+                )
             )
             elapsed = time.monotonic() - started
         rows = await Session.filter(id__in=results.acknowledged).values("id") if results.acknowledged else []
@@ -288,6 +302,7 @@ async def main() -> None:
             "clients": args.clients,
             "seconds": round(elapsed, 1),
             "api_processes": args.workers if args.url is None else "external",
+            "think_ms": args.think_ms,
             "requests": total,
             "throughput_rps": round(total / elapsed, 1),
             "operations": {
