@@ -125,8 +125,9 @@ CODES = {
 }
 
 
-def log_client_error(status: int, code: str, method: str, path: str, message: str) -> None:
-    """One line per client mistake, no traceback: the client was told, the server has nothing to fix."""
+def log_client_error(status: int | None, code: str, method: str, path: str, message: str) -> None:
+    """One line per client mistake, no traceback: the client was told, the server has nothing to fix.
+    ``status`` None: a GraphQL error (``method`` "graphql", ``path`` the field path or empty)."""
     log.info(
         "client_error %s",
         json.dumps(

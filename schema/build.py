@@ -58,7 +58,7 @@ class MentormatchSchema(strawberry.Schema):
             if not (error.extensions and "code" in error.extensions) and error.path is None:
                 error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
             code = str((error.extensions or {}).get("code", ""))
-            log_client_error(200, code, "graphql", "/".join(map(str, error.path or ())), error.message)
+            log_client_error(None, code, "graphql", "/".join(map(str, error.path or ())), error.message)
         super().process_errors(unexpected, execution_context)
 
 
