@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from typing import Any
 
@@ -13,20 +14,33 @@ import strawberry
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketState
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise import Tortoise
 
 from api import feeds, metrics, services
-from api.limits import GraphQLLimits, MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from api.limits import (
+    BODY_TIMEOUT_S,
+    GraphQLLimits,
+    JsonClientErrors,
+    MemoryRateLimiter,
+    Principals,
+    RateLimiter,
+    RedisRateLimiter,
+    principal_key,
+    rate_limited,
+)
 from api.settings import Settings
-from domain.services.tokens import authenticate, bearer, still_valid
+from domain.services.tokens import bearer, identify, still_valid
 from jobs import lifecycle as jobs_lifecycle
 from schema.build import build_schema
 from schema.context import Context
@@ -34,11 +48,106 @@ from schema.context import Context
 log = logging.getLogger(__name__)
 
 
+class WSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with: a 4400 close for any frame that is not a JSON object with a string
+    ``type`` (arrays, numbers, strings, nesting too deep); 4401 for a presented token that does not
+    authenticate; every operation counted by the rate limit; and the token watcher ended with the socket,
+    whoever closes it."""
+
+    view: MentormatchGraphQL
+    watcher: asyncio.Task[None] | None = None
+
+    async def handle_message(self, message: Any) -> None:
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.handle_invalid_message("a message must be a JSON object with a string type")
+            return
+        kind = message["type"]
+        if kind == "connection_init":
+            await self._connection_init(message)
+            return
+        if kind == "subscribe":
+            payload = message.get("payload")
+            if (
+                not isinstance(message.get("id"), str)
+                or not isinstance(payload, dict)
+                or not isinstance(payload.get("query"), str)
+                or not isinstance(payload.get("variables") or {}, dict)
+                or not isinstance(payload.get("operationName") or "", str)
+            ):
+                await self.handle_invalid_message("subscribe needs a string id and a payload with a query")
+                return
+            if self.connection_acknowledged and not await self._within_rate_limit(message["id"]):
+                return
+        elif kind == "complete" and not isinstance(message.get("id"), str):
+            await self.handle_invalid_message("complete needs a string id")
+            return
+        await super().handle_message(message)  # type: ignore[arg-type]
+
+    async def _connection_init(self, message: dict[str, Any]) -> None:
+        payload = message.get("payload")
+        header = (
+            (payload.get("authorization") or payload.get("Authorization"))
+            if isinstance(payload, dict)
+            else None
+        )
+        if header is not None and not self.connection_init_received:
+            viewer = await identify(bearer(header) if isinstance(header, str) else None)
+            if viewer is None:
+                if self.connection_init_timeout_task:
+                    self.connection_init_timeout_task.cancel()
+                await self.websocket.close(code=4401, reason="token invalid, expired or revoked")
+                return
+            self.context.viewer = viewer
+        await super().handle_message(message)  # type: ignore[arg-type]
+        if self.connection_acknowledged and self.watcher is None:
+            self.watcher = asyncio.create_task(self._close_when_token_ends(self.context.viewer.token_id))
+
+    async def _within_rate_limit(self, operation_id: str) -> bool:
+        token_id = self.context.viewer.token_id
+        if token_id is None:
+            return True
+        retry_after = await self.view.limiter.hit(principal_key(token_id))
+        if retry_after is None:
+            return True
+        errors: Any = rate_limited(retry_after)["errors"]
+        await self.send_message(ErrorMessage(id=operation_id, type="error", payload=errors))
+        return False
+
+    async def _close_when_token_ends(self, token_id: int | None) -> None:
+        """Close the socket (4403) once its token expires or is revoked; cancelled when the socket ends."""
+        try:
+            while True:
+                await asyncio.sleep(self.view.settings.token_check_interval_s)
+                if token_id is None or not await still_valid(token_id):
+                    await self.websocket.close(code=4403, reason="token expired or revoked")
+                    return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the socket went away under us: nothing left to close
+            log.debug("token watcher ended", exc_info=True)
+
+    async def shutdown(self) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+            with suppress(asyncio.CancelledError):
+                await self.watcher
+        await super().shutdown()
+
+
 class MentormatchGraphQL(GraphQL[Context, None]):
     """GraphQL over HTTP (JSON POST only: no GET, no form posts, no multipart) and over websocket
     (graphql-transport-ws only), with bearer-token authentication on both."""
 
-    def __init__(self, settings: Settings, schema: strawberry.Schema | None = None) -> None:
+    graphql_transport_ws_handler_class = WSHandler
+
+    def __init__(
+        self,
+        settings: Settings,
+        schema: strawberry.Schema | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+        principals: Principals | None = None,
+    ) -> None:
         super().__init__(
             schema or build_schema(settings),
             graphql_ide="graphiql" if settings.is_development else None,
@@ -50,45 +159,35 @@ class MentormatchGraphQL(GraphQL[Context, None]):
             allowed_origins=settings.allowed_origins,
         )
         self.settings = settings
+        self.limiter: RateLimiter = limiter or MemoryRateLimiter(settings.rate_limit_per_minute)
+        self.principals = principals or Principals()
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Bodies and frames that are not UTF-8 or nest deeper than the parser can go are malformed JSON
+        (400 over HTTP, 4400 on the websocket), not a server error."""
+        try:
+            return json.loads(data)
+        except (RecursionError, UnicodeDecodeError) as exc:
+            raise json.JSONDecodeError(f"malformed JSON: {type(exc).__name__}", "", 0) from exc
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        context = Context(settings=self.settings, request=request, response=response)
+        context = Context(
+            settings=self.settings, request=request, response=response, principals=self.principals
+        )
         if isinstance(request, Request):
-            context.token = bearer(request.headers.get("authorization"))
+            header = request.headers.get("authorization")
+            context.credentials_presented = header is not None
+            context.token = bearer(header)
         return context
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Websocket clients authenticate in connection_init: {"authorization": "Bearer <token>"}."""
-        params = context.connection_params or {}
-        header = params.get("authorization") or params.get("Authorization")
-        viewer = await authenticate(bearer(header) if isinstance(header, str) else None)
-        if not viewer.is_authenticated:
+        """Websocket clients authenticate in connection_init: {"authorization": "Bearer <token>"}
+        (looked up by WSHandler; a presented token that does not authenticate closes 4401 there)."""
+        if not context.viewer.is_authenticated:
             raise ConnectionRejectionError({"reason": "a valid bearer token is required"})
-        context.viewer = viewer
         context.token, context._authenticated = None, True
-        websocket = context.request
-        assert isinstance(websocket, WebSocket)
-        watcher = asyncio.create_task(self._close_when_token_ends(websocket, viewer.token_id))
-        _watchers.add(watcher)
-        watcher.add_done_callback(_watchers.discard)
         ack: UnsetType = UNSET
         return ack
-
-    async def _close_when_token_ends(self, websocket: WebSocket, token_id: int | None) -> None:
-        """Close the socket (4403) once its token expires or is revoked."""
-        try:
-            while websocket.application_state is WebSocketState.CONNECTED:
-                await asyncio.sleep(self.settings.token_check_interval_s)
-                if websocket.application_state is not WebSocketState.CONNECTED:
-                    return
-                if token_id is None or not await still_valid(token_id):
-                    await websocket.close(code=4403, reason="token expired or revoked")
-                    return
-        except Exception:  # the socket went away under us: nothing left to close
-            log.debug("token watcher ended", exc_info=True)
-
-
-_watchers: set[asyncio.Task[None]] = set()
 
 
 async def live(_request: Request) -> Response:
@@ -96,7 +195,11 @@ async def live(_request: Request) -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, *, manage_database: bool = True, schema: strawberry.Schema | None = None
+    settings: Settings | None = None,
+    *,
+    manage_database: bool = True,
+    schema: strawberry.Schema | None = None,
+    body_timeout_s: float = BODY_TIMEOUT_S,
 ) -> Starlette:
     """Build the app. ``manage_database=False`` lets a caller (the tests) own the Tortoise connection."""
     settings = settings or Settings.from_env()
@@ -117,6 +220,7 @@ def create_app(
         healthy = all(v == "ok" for v in checks.values())
         return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, 200 if healthy else 503)
 
+    principals = Principals()
     limiter: RateLimiter = (
         RedisRateLimiter(Redis.from_url(settings.redis_url), settings.rate_limit_per_minute)
         if settings.redis_url
@@ -143,12 +247,26 @@ def create_app(
             if manage_database:
                 await services.disconnect()
 
-    graphql = MentormatchGraphQL(settings, schema)
+    graphql = MentormatchGraphQL(settings, schema, limiter=limiter, principals=principals)
     app = Starlette(
         middleware=[
+            Middleware(JsonClientErrors),
             Middleware(
-                GraphQLLimits, path="/graphql", max_body_bytes=settings.max_body_bytes, limiter=limiter
-            )
+                CORSMiddleware,
+                allow_origins=list(settings.allowed_origins),
+                allow_methods=["POST"],
+                allow_headers=["authorization", "content-type"],
+                allow_credentials=True,
+                max_age=600,
+            ),
+            Middleware(
+                GraphQLLimits,
+                path="/graphql",
+                max_body_bytes=settings.max_body_bytes,
+                limiter=limiter,
+                principals=principals,
+                body_timeout_s=body_timeout_s,
+            ),
         ],
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

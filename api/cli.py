@@ -81,16 +81,21 @@ def _demo_tokens(settings: Settings) -> int:
 
 
 def _token(settings: Settings, args: argparse.Namespace) -> int:
+    """Issue a token (printed once on stdout; its id on stderr), or revoke one by id."""
     from datetime import timedelta
 
     from domain.enums import Role
-    from domain.services.tokens import issue_token
+    from domain.services.tokens import issue_token, revoke_token
 
     async def run() -> None:
         await services.open_migrated(settings)
         try:
+            if args.action == "revoke":
+                row = await revoke_token(args.token_id)
+                print(f"token {row.id} revoked at {row.revoked_at:%Y-%m-%d %H:%M:%S} UTC")
+                return
             role = Role(args.role)
-            token, _ = await issue_token(
+            token, row = await issue_token(
                 role,
                 mentor_id=args.id if role is Role.MENTOR else None,
                 student_id=args.id if role is Role.STUDENT else None,
@@ -98,6 +103,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
                 label=args.label,
             )
             print(token)
+            print(f"token id {row.id} (revoke: mentormatch token revoke {row.id})", file=sys.stderr)
         finally:
             await services.disconnect()
 
@@ -107,6 +113,14 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 
 def _check_token_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse contradictory token options by name (argparse prints the line and exits 2)."""
+    if args.action == "revoke":
+        if args.token_id is None:
+            parser.error("token revoke needs the token's id (printed when it was issued; viewer { tokenId })")
+        return
+    if args.token_id is not None:
+        parser.error(f"unexpected {args.token_id}: only `token revoke ID` takes an id")
+    if args.role is None:
+        parser.error("argument --role: required to issue a token (staff, mentor or student)")
     if args.role == "staff" and args.id is not None:
         parser.error("argument --id: a staff token names no one; leave --id out with --role staff")
     if args.role != "staff" and args.id is None:
@@ -122,12 +136,15 @@ def _serve(settings: Settings) -> int:
     asyncio.run(services.preflight(settings))  # one line, not a lifespan traceback, when not ready
     if settings.is_development:
         print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
+    from api.transport import server_options
+
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
         log_level="info",
         log_config=uvicorn_log_config(settings),
+        **server_options(),
     )
     return 0
 
@@ -239,13 +256,16 @@ def build_parser() -> argparse.ArgumentParser:
             _add_listen_options(p)
     token = sub.add_parser(
         "token",
-        help="issue a bearer token (printed once; stored hashed)",
-        description="Issue a bearer token and print it once (only its SHA-256 hash is stored). "
+        help="issue a bearer token (printed once; stored hashed), or `token revoke ID`",
+        description="Issue a bearer token and print it once on stdout (only its SHA-256 hash is stored; "
+        "its id goes to stderr), or revoke one by id: `mentormatch token revoke ID`. "
         "Needs a migrated database.",
     )
     token.add_argument(
-        "--role", choices=["staff", "mentor", "student"], required=True, help="whom the token speaks for"
+        "action", nargs="?", choices=["issue", "revoke"], default="issue", help="issue (default) or revoke"
     )
+    token.add_argument("token_id", nargs="?", type=_whole(1), help="the id of the token to revoke")
+    token.add_argument("--role", choices=["staff", "mentor", "student"], help="whom the token speaks for")
     token.add_argument(
         "--id", type=_whole(1), default=None, help="the mentor's or student's id (not with --role staff)"
     )

@@ -15,21 +15,21 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
+from api.limits import log_client_error
 from api.settings import Settings
 from schema.absence_types import AbsenceQueries
 from schema.audit import AuditQueries
 from schema.billing import BillingQueries
 from schema.guard import AccessGuard
 from schema.inputs import InputValidation
-from schema.limits import CostLimiter
+from schema.limits import CostLimiter, Executor, ProductionExecutor, RequestValidation, ValidDocuments
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.run_types import RunQueries
@@ -45,15 +45,38 @@ def is_unexpected(error: GraphQLError) -> bool:
     return not (error.extensions and "code" in error.extensions)
 
 
+class MentormatchSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Unexpected errors are logged with their traceback; a client's mistakes (coded errors, parse
+        and validation errors) as one line each. Parse errors get their code here."""
+        unexpected = []
+        for error in errors:
+            if is_unexpected(error):
+                unexpected.append(error)
+                continue
+            if not (error.extensions and "code" in error.extensions) and error.path is None:
+                error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_PARSE_FAILED"}
+            code = str((error.extensions or {}).get("code", ""))
+            log_client_error(None, code, "graphql", "/".join(map(str, error.path or ())), error.message)
+        super().process_errors(unexpected, execution_context)
+
+
 def build_schema(
     settings: Settings, *, extra_extensions: Sequence[Callable[[], SchemaExtension]] = ()
 ) -> strawberry.Schema:
     # Factories, not instances: strawberry makes one extension object per request (instances are shared
     # and deprecated), which the stateful CostLimiter needs.
     extensions: list[Callable[[], SchemaExtension]] = [
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(
+            RequestValidation,
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            hide_suggestions=not settings.is_development,
+            valid_documents=ValidDocuments(),
+        ),
         partial(CostLimiter, max_cost=settings.max_query_cost),
         # graphql-core runs the last listed outermost: the guard's policies first, then the inputs' checks.
         InputValidation,
@@ -63,7 +86,7 @@ def build_schema(
     if not settings.is_development:
         extensions.append(DisableIntrospection)
     extensions.extend(extra_extensions)
-    return strawberry.Schema(
+    return MentormatchSchema(
         query=merge_types(
             "Query", (Query, RunQueries, BillingQueries, AuditQueries, WaitingQueries, AbsenceQueries)
         ),
@@ -71,6 +94,7 @@ def build_schema(
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.is_development),
+        execution_context_class=Executor if settings.is_development else ProductionExecutor,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from api.limits import Principals
 from api.settings import Settings
 from domain.access import ANONYMOUS, Viewer
 from schema.loaders import Loaders
@@ -24,6 +25,12 @@ class Context:
     # The bearer token of an HTTP request, looked up on first use: a request refused before execution
     # (limits, validation) costs no SQL at all.
     token: str | None = None
+    # An Authorization header was sent (even one that is not a bearer token): a request that presents
+    # credentials that do not authenticate is told so (UNAUTHENTICATED, 401), never made anonymous.
+    credentials_presented: bool = False
+    token_rejected: bool = False
+    # Learns which token id a token's hash stands for, so the rate limit keys on the principal.
+    principals: Principals | None = None
     _authenticated: bool = False
     _lookup: asyncio.Future[Viewer] | None = None
 
@@ -39,11 +46,19 @@ class Context:
         return self.viewer
 
     async def _authenticate(self) -> Viewer:
-        if self.token is None:
+        if not self.credentials_presented:
             return self.viewer
-        from domain.services.tokens import authenticate
+        from domain.services.tokens import identify
 
-        return await authenticate(self.token)
+        viewer = await identify(self.token)
+        if viewer is None or viewer.token_id is None:
+            self.token_rejected = True
+            if self.principals is not None and self.token is not None:
+                self.principals.forget(self.token)
+            return ANONYMOUS
+        if self.principals is not None and self.token is not None:
+            self.principals.remember(self.token, viewer.token_id)
+        return viewer
 
 
 Info = StrawberryInfo[Context, None]

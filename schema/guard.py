@@ -12,10 +12,11 @@ The rules themselves live in domain.access; list scoping for correct page counts
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from graphql import (
+    ExecutionResult,
     GraphQLEnumType,
     GraphQLError,
     GraphQLList,
@@ -25,6 +26,7 @@ from graphql import (
     GraphQLUnionType,
     get_named_type,
 )
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from domain.access import Viewer, may_read_private_comment, owns_pair
@@ -95,7 +97,26 @@ def _refusal(info: GraphQLResolveInfo[Context]) -> object:
     raise refused(info.context.viewer)
 
 
+INVALID_TOKEN = "the bearer token is invalid, expired or revoked: sign in again"
+
+
 class AccessGuard(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:
+        """A request that presents a token that does not authenticate (garbage, unknown, expired,
+        revoked) gets UNAUTHENTICATED and HTTP 401 before any resolver runs: a client must learn that
+        its session ended, not be served as anonymous."""
+        context = self.execution_context.context
+        if isinstance(context, Context) and context.credentials_presented:
+            await context.current_viewer()
+            if context.token_rejected:
+                if isinstance(context.response, Response):
+                    context.response.status_code = 401
+                    context.response.headers["www-authenticate"] = 'Bearer error="invalid_token"'
+                self.execution_context.result = ExecutionResult(
+                    data=None, errors=[GraphQLError(INVALID_TOKEN, extensions={"code": "UNAUTHENTICATED"})]
+                )
+        yield
+
     def resolve(
         self,
         _next: Callable[..., Any],

@@ -200,6 +200,8 @@ ROOT_POLICIES: dict[tuple[str, str], Policy] = {
     ("Mutation", "updateSessionNotes"): mentor_of_session("id"),
     ("Mutation", "setDiscoveryNotes"): mentor_of_session("sessionId"),
     ("Mutation", "rotateCalendarFeed"): feed_owner,
+    # Staff revoke any token, a user their own: checked by the service (domain.services.tokens).
+    ("Mutation", "revokeToken"): authenticated,
     # R20: the assessor records the result; the list is scoped by its arguments to the viewer.
     ("Mutation", "recordAssessmentResult"): assessor_of_assessment("id"),
     ("Query", "assessments"): assessments_reader,

@@ -40,6 +40,7 @@ class ViewerInfo:
     role: str | None
     mentor_id: int | None
     student_id: int | None
+    token_id: int | None = strawberry.field(description="The token's id, for revokeToken.")
 
 
 @strawberry.type
@@ -48,7 +49,10 @@ class Query:
     def viewer(self, info: Info) -> ViewerInfo:
         v = info.context.viewer
         return ViewerInfo(
-            role=v.role.value if v.role else None, mentor_id=v.mentor_id, student_id=v.student_id
+            role=v.role.value if v.role else None,
+            mentor_id=v.mentor_id,
+            student_id=v.student_id,
+            token_id=v.token_id,
         )
 
     @strawberry.field

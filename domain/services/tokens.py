@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from domain.access import ANONYMOUS, Viewer
 from domain.enums import Role
-from domain.errors import ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 from domain.models import ApiToken, Mentor, Student
 from domain.services._common import get_or_not_found
 
@@ -55,13 +55,14 @@ async def issue_token(
     return plain, row
 
 
-async def authenticate(token: str | None, *, now: datetime | None = None) -> Viewer:
-    """The viewer a token speaks for; ANONYMOUS for no token or an unknown, expired or revoked one."""
-    if not token or not token.startswith(PREFIX):
-        return ANONYMOUS
+async def identify(token: str | None, *, now: datetime | None = None) -> Viewer | None:
+    """The viewer a presented token speaks for; None when it is unknown, malformed, expired or revoked
+    (the caller must be told: 401 / UNAUTHENTICATED, not silently made anonymous)."""
+    if not token or not token.startswith(PREFIX) or len(token) > 100:
+        return None
     row = await ApiToken.get_or_none(token_hash=hash_token(token))
     if row is None or row.revoked_at is not None or row.expires_at <= (now or datetime.now(UTC)):
-        return ANONYMOUS
+        return None
     return Viewer(
         role=row.role,
         mentor_id=row.mentor_id,
@@ -71,13 +72,31 @@ async def authenticate(token: str | None, *, now: datetime | None = None) -> Vie
     )
 
 
+async def authenticate(token: str | None, *, now: datetime | None = None) -> Viewer:
+    """The viewer a token speaks for; ANONYMOUS for no token or an unknown, expired or revoked one."""
+    return await identify(token, now=now) or ANONYMOUS
+
+
 async def still_valid(token_id: int, *, now: datetime | None = None) -> bool:
     row = await ApiToken.get_or_none(id=token_id)
     return row is not None and row.revoked_at is None and row.expires_at > (now or datetime.now(UTC))
 
 
-async def revoke_token(token_id: int) -> None:
-    await ApiToken.filter(id=token_id, revoked_at__isnull=True).update(revoked_at=datetime.now(UTC))
+async def revoke_token(token_id: int, *, by: Viewer | None = None) -> ApiToken:
+    """Revoke a token (idempotent). ``by``: staff revoke any token, anyone else only their own
+    (a token of the same person); a refused token looks exactly like a missing one."""
+    row = await get_or_not_found(ApiToken, token_id, field="id", entity="token")
+    if by is not None and not by.is_staff:
+        own = by.is_authenticated and (
+            row.id == by.token_id
+            or (row.role is by.role and row.mentor_id == by.mentor_id and row.student_id == by.student_id)
+        )
+        if not own:
+            raise NotFound("token", token_id, field="id")
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+        await ApiToken.filter(id=row.id, revoked_at__isnull=True).update(revoked_at=row.revoked_at)
+    return row
 
 
 def bearer(header: str | None) -> str | None:

@@ -16,6 +16,7 @@ from schema.mutations.progress import ProgressMutations
 from schema.mutations.runs import RunMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.students import StudentMutations
+from schema.mutations.tokens import TokenMutations
 
 Mutation = merge_types(
     "Mutation",
@@ -34,6 +35,7 @@ Mutation = merge_types(
         ChangeRequestMutations,
         ProgressMutations,
         AssessmentMutations,
+        TokenMutations,
     ),
 )
 

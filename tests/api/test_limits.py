@@ -138,30 +138,87 @@ async def test_mutation_by_get_is_refused(db: Backend, staff_token: str) -> None
     assert await Path.all().count() == 0
 
 
+async def _flush_redis() -> None:
+    from redis.asyncio import Redis
+
+    from tests.conftest import REDIS_URL
+
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    await client.aclose()
+
+
+VIEWER = {"query": "{ viewer { role } }"}
+
+
 @pytest.mark.parametrize("redis", [False, True], ids=["memory", "redis"])
-async def test_rate_limit_per_token_with_retry_after(db: Backend, staff_token: str, redis: bool) -> None:
+async def test_rate_limit_per_principal_with_retry_after(db: Backend, staff_token: str, redis: bool) -> None:
     from tests.conftest import REDIS_URL
 
     if redis:
-        from redis.asyncio import Redis
-
-        client = Redis.from_url(REDIS_URL)
-        await client.flushdb()
-        await client.aclose()
+        await _flush_redis()
     overrides: dict[str, Any] = {"rate_limit_per_minute": 5, "redis_url": REDIS_URL if redis else None}
-    async with client_for(db, staff_token, **overrides) as http:
+    signed_in = {"authorization": f"Bearer {staff_token}"}
+    async with client_for(db, None, **overrides) as http:
+        # The token's first request counts for the client address (the token is not known yet); from
+        # then on its own budget of 5 counts, whatever the address.
         statuses = [
-            (await http.post("/graphql", json={"query": "{ viewer { role } }"})).status_code for _ in range(7)
+            (await http.post("/graphql", json=VIEWER, headers=signed_in)).status_code for _ in range(7)
         ]
-        limited = await http.post("/graphql", json={"query": "{ viewer { role } }"})
-    async with client_for(db, None, **overrides) as other:
-        anonymous = await other.post("/graphql", json={"query": "{ viewer { role } }"})
-    assert statuses[:5] == [200] * 5 and statuses[5:] == [429, 429]
+        limited = await http.post("/graphql", json=VIEWER, headers=signed_in)
+        anonymous = await http.post("/graphql", json=VIEWER)
+    assert statuses == [200] * 6 + [429]
     body = limited.json()["errors"][0]
     assert body["extensions"]["code"] == "RATE_LIMITED"
     assert 1 <= body["extensions"]["retryAfter"] <= 61
     assert limited.headers["retry-after"] == str(body["extensions"]["retryAfter"])
-    assert anonymous.status_code == 200, "another caller has its own budget"
+    assert anonymous.status_code == 200, "another caller (here: the address) has its own budget"
+
+
+@pytest.mark.parametrize("redis", [False, True], ids=["memory", "redis"])
+async def test_another_spelling_of_the_header_gets_no_fresh_quota(
+    db: Backend, staff_token: str, redis: bool
+) -> None:
+    from tests.conftest import REDIS_URL
+
+    if redis:
+        await _flush_redis()
+    overrides: dict[str, Any] = {"rate_limit_per_minute": 3, "redis_url": REDIS_URL if redis else None}
+    spellings = [
+        f"Bearer {staff_token}",
+        f"bearer {staff_token}",
+        f"BEARER  {staff_token}",
+        f" Bearer {staff_token} ",
+    ]
+    async with client_for(db, None, **overrides) as http:
+        learn = await http.post("/graphql", json=VIEWER, headers={"authorization": spellings[0]})
+        statuses = [
+            (await http.post("/graphql", json=VIEWER, headers={"authorization": s})).status_code
+            for s in spellings
+        ]
+    assert learn.status_code == 200
+    assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("redis", [False, True], ids=["memory", "redis"])
+async def test_made_up_tokens_count_against_the_client_address(db: Backend, redis: bool) -> None:
+    from tests.conftest import REDIS_URL
+
+    if redis:
+        await _flush_redis()
+    overrides: dict[str, Any] = {"rate_limit_per_minute": 4, "redis_url": REDIS_URL if redis else None}
+    async with client_for(db, None, **overrides) as http:
+        statuses = [
+            (
+                await http.post("/graphql", json=VIEWER, headers={"authorization": f"Bearer mm_fake{i}"})
+            ).status_code
+            for i in range(3)
+        ]
+        statuses.append(
+            (await http.post("/graphql", json=VIEWER, headers={"authorization": "bearer"})).status_code
+        )
+        statuses.append((await http.post("/graphql", json=VIEWER)).status_code)
+    assert statuses == [401, 401, 401, 401, 429]
 
 
 async def test_unexpected_errors_are_masked(db: Backend, staff_token: str) -> None:

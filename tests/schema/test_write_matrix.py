@@ -10,7 +10,8 @@ import httpx
 from tortoise import Tortoise
 
 from api.app import create_app
-from domain.models import Session
+from domain.models import ApiToken, Session
+from domain.services.tokens import hash_token
 from schema.build import schema as sdl_schema
 from tests.auth_world import ROLES, World, build_world
 from tests.conftest import Backend
@@ -30,6 +31,7 @@ TABLES = [
     "mentor_absence",
     "handover",
     "assessment",
+    "api_token",
 ]
 
 Target = dict[str, int]
@@ -166,6 +168,11 @@ PROBES: dict[str, Probe] = {
         {},
     ),
     "cancelAssessment": lambda t: ("mutation { cancelAssessment(input: {id: 1}) { __typename } }", {}),
+    # Someone else's token (staff's); revoking one's own is in tests/api/test_edge_tokens.py.
+    "revokeToken": lambda t: (
+        "mutation($id: Int!) { revokeToken(id: $id) { __typename } }",
+        {"id": t["token"]},
+    ),
 }
 
 # The write rules, written out independently of schema.policies: (role kind, mutation) -> own only.
@@ -208,17 +215,22 @@ async def snapshot() -> list[Any]:
 async def test_refused_writes_change_nothing(db: Backend) -> None:
     world: World = await build_world()
     sessions = {s.mentorship_id: s.id for s in await Session.all()}
+    staff_token = world.tokens["staff"]
+    assert staff_token is not None
+    staff_token_id = (await ApiToken.get(token_hash=hash_token(staff_token))).id
     a = {
         "mentor": world.mentor_a.id,
         "student": world.student_a.id,
         "pair": world.pair_a.id,
         "session": sessions[world.pair_a.id],
+        "token": staff_token_id,
     }
     b = {
         "mentor": world.mentor_b.id,
         "student": world.student_b.id,
         "pair": world.pair_b.id,
         "session": sessions[world.pair_b.id],
+        "token": staff_token_id,
     }
     mutation_type = sdl_schema._schema.mutation_type
     assert mutation_type is not None
