@@ -53,6 +53,23 @@ def self_student(arg: str) -> Policy:
     return check
 
 
+def student_or_current_mentor(arg: str) -> Policy:
+    """Staff, the student the argument names, or that student's current mentor (R10: the mentor completes
+    the profile during the discovery session, and it is checked at the first presentation)."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        student_id = _id(args, arg)
+        if viewer.is_staff or (viewer.student_id is not None and viewer.student_id == student_id):
+            return True
+        if viewer.mentor_id is None or not isinstance(student_id, int):
+            return False
+        return await Mentorship.filter(
+            student_id=student_id, mentor_id=viewer.mentor_id, ended_on__isnull=True
+        ).exists()
+
+    return check
+
+
 def _arg(args: Mapping[str, Any], name: str) -> Any:
     payload = args.get("input")
     if isinstance(payload, Mapping) and name in payload:
@@ -150,7 +167,7 @@ ROOT_POLICIES: dict[tuple[str, str], Policy] = {
     ("Mutation", "setMentorAvailability"): self_mentor("mentorId"),
     # R3: a mentor asks for their next path; the override part is refused to them by the service.
     ("Mutation", "addMentorPath"): self_mentor("mentorId"),
-    ("Mutation", "updateStudent"): self_student("id"),
+    ("Mutation", "updateStudent"): student_or_current_mentor("id"),
     ("Mutation", "setStudentAvailability"): self_student("studentId"),
     ("Query", "mentorStatement"): self_mentor("mentorId"),
     ("Mutation", "bookSession"): mentor_of_mentorship("mentorshipId"),

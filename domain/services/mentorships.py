@@ -27,12 +27,16 @@ class MentorshipInput:
     fold: int | None = None
 
 
-async def create_mentorship(data: MentorshipInput, *, actor: str = pairing.SYSTEM) -> Mentorship:
+async def create_mentorship(
+    data: MentorshipInput, *, actor: str = pairing.SYSTEM, now: datetime | None = None
+) -> Mentorship:
     """Pair a student with a mentor and book the 30-minute discovery session (R13, R14).
 
     Refuses: a mentor who does not list the student's project (R1), a mentor at capacity (R2), a paused
     mentor, a student who already has a current mentor, and a Paris time that does not exist or is
-    ambiguous without ``fold``.
+    ambiguous without ``fold``. The discovery session passes the calendar checks of every booking
+    (``calendar.check_entry``: not past, a funded weekday, both people's availability, ...), so the weekly
+    slot taken from it lies inside both availabilities and the funding's weekdays (R11).
     """
     starts_at = local_to_utc(data.first_session_at, PARIS, fold=data.fold, field="firstSessionAt")
     local = starts_at.astimezone(PARIS)
@@ -74,7 +78,12 @@ async def create_mentorship(data: MentorshipInput, *, actor: str = pairing.SYSTE
         )
         # Through the sessions service: the discovery session obeys the no-overlap rule like any other.
         await insert_session(
-            mentorship, kind=SessionKind.DISCOVERY, starts_at=starts_at, minutes=DISCOVERY_MINUTES
+            mentorship,
+            kind=SessionKind.DISCOVERY,
+            starts_at=starts_at,
+            minutes=DISCOVERY_MINUTES,
+            now=now,
+            field="firstSessionAt",
         )
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])
