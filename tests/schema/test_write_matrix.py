@@ -188,6 +188,7 @@ OWN_WRITES = {
         "addMentorPath",
         "recordAbsence",
         "cancelAbsence",
+        "updateStudent",  # R10: their current student's profile
     },
     "student": {"updateStudent", "setStudentAvailability", "requestMentorChange"},
 }
