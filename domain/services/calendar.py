@@ -344,21 +344,7 @@ async def check_entry(entry: Entry, *, now: datetime, field: str = "startsAt") -
             "the student's funding does not allow sessions on that weekday (R11)", field=field
         )
     # 4. Both people's availability (R13).
-    mentor = await Mentor.get(id=entry.mentor_id)
-    mentor_windows = await _windows(MentorAvailability, mentor_id=mentor.id)
-    if not inside_windows(mentor_windows, mentor.timezone, entry.starts_at, entry.minutes):
-        raise OutsideAvailability(
-            f"{_paris(entry.starts_at)} for {entry.minutes} minutes (Paris time) is outside the mentor's "
-            "weekly availability",
-            field=field,
-        )
-    student_windows = await _windows(StudentAvailability, student_id=student.id)
-    if not inside_windows(student_windows, student.timezone, entry.starts_at, entry.minutes):
-        raise OutsideAvailability(
-            f"{_paris(entry.starts_at)} for {entry.minutes} minutes (Paris time) is outside the student's "
-            "weekly availability",
-            field=field,
-        )
+    await check_available(entry.mentor_id, student, entry.starts_at, entry.minutes, field=field)
     # 5. The mentor is not away (R5).
     try:
         await absences.check_not_away(entry.mentor_id, entry.starts_at, entry.minutes)
@@ -372,6 +358,24 @@ async def check_entry(entry: Entry, *, now: datetime, field: str = "startsAt") -
         await check_week(entry, field=field)
     elif entry.kind is EntryKind.CATCH_UP:
         await _check_catch_up(entry)
+
+
+async def check_available(
+    mentor_id: int, student: Student, starts_at: datetime, minutes: int, *, field: str
+) -> None:
+    """Step 4 alone: [starts_at, +minutes) lies inside both people's weekly availability (R13). Also used
+    for the weekly slot a manual pairing takes from its first session."""
+    mentor = await Mentor.get(id=mentor_id)
+    for who, model, owner, timezone in (
+        ("mentor", MentorAvailability, {"mentor_id": mentor.id}, mentor.timezone),
+        ("student", StudentAvailability, {"student_id": student.id}, student.timezone),
+    ):
+        if not inside_windows(await _windows(model, **owner), timezone, starts_at, minutes):
+            raise OutsideAvailability(
+                f"{_paris(starts_at)} for {minutes} minutes (Paris time) is outside the {who}'s weekly "
+                "availability",
+                field=field,
+            )
 
 
 async def check_free(entry: Entry, *, field: str = "startsAt") -> None:

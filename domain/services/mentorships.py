@@ -11,7 +11,7 @@ from domain.enums import AssessmentStatus, MentorStatus, PairingCause, SessionKi
 from domain.errors import Conflict, ValidationFailed
 from domain.models import Assessment, Mentor, Mentorship, Student
 from domain.paris_time import PARIS, local_to_utc
-from domain.services import pairing
+from domain.services import calendar, pairing
 from domain.services._common import lock_or_not_found
 from domain.services.sessions import insert_session
 
@@ -84,6 +84,10 @@ async def create_mentorship(
             minutes=DISCOVERY_MINUTES,
             now=now,
             field="firstSessionAt",
+        )
+        # The weekly slot taken from it (the student's session length) lies inside both availabilities too.
+        await calendar.check_available(
+            mentor.id, student, starts_at, mentorship.slot_minutes, field="firstSessionAt"
         )
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])

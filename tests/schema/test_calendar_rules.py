@@ -223,7 +223,12 @@ async def test_manual_pairing_keeps_to_funding_days_and_availability(db: Backend
     morning = await gql(PAIR, {"input": {**ids, "firstSessionAt": "2026-12-07T10:00"}})
     assert outcome(morning) == ("ValidationError", "VALIDATION", "firstSessionAt")
     assert "mentor's weekly availability" in morning["createMentorship"]["message"]
+    # The 30-minute discovery session would fit at 21:30, the 45-minute weekly slot would not.
+    late = await gql(PAIR, {"input": {**ids, "firstSessionAt": "2026-12-07T21:30"}})
+    assert outcome(late) == ("ValidationError", "VALIDATION", "firstSessionAt")
+    assert "45 minutes" in late["createMentorship"]["message"]
     assert not await Mentorship.filter(student_id=student.id).exists()
+    assert not await Session.exists()
     evening = await gql(PAIR, {"input": {**ids, "firstSessionAt": "2026-12-07T19:00"}})
     assert outcome(evening)[0] == "MentorshipPayload"
 
