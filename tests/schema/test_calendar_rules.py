@@ -6,6 +6,8 @@ unfunded weekdays (R11), the next session about a week later (R19), the billed l
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -400,3 +402,28 @@ async def test_the_profile_is_complete_at_the_first_presentation(
     assert not_theirs["data"]["updateStudent"]["__typename"] == "NotFoundError"
     scheduled = await gql(assign, {"a": assessment["id"], "m": assessor.id})
     assert scheduled["assignAssessor"]["__typename"] == "AssessmentPayload"
+
+
+async def test_a_session_and_a_presentation_booked_at_once_for_one_student(
+    db: Backend, gql: GraphQLClient
+) -> None:
+    """The people are locked before their calendar is read: of a presentation and ten sessions asked for
+    the same student at the same time, all at once, exactly one is stored (the database alone cannot
+    refuse an overlap between a session and a presentation)."""
+    path, projects = await factories.catalogue(1)
+    mentor = await factories.mentor(projects, n=1)
+    assessor = await factories.mentor(projects, n=2)
+    student = await factories.student(path, projects[0])
+    m = await factories.pair(student, mentor)
+    assessment = await Assessment.create(student_id=student.id, project_id=projects[0].id)
+    assign = """mutation($a: Int!, $m: Int!) { assignAssessor(input: {assessmentId: $a, mentorId: $m,
+      startsAt: "2026-12-02T19:00"}) { __typename ... on UserError { code } } }"""
+    requests = [gql(assign, {"a": assessment.id, "m": assessor.id})] + [
+        book(gql, m.id, "2026-12-02T19:00") for _ in range(10)
+    ]
+    results = await asyncio.gather(*requests)
+    outcomes = Counter(outcome(r)[0] for r in results)
+    assert outcomes["SlotTaken"] == 10 and outcomes["SessionPayload"] + outcomes["AssessmentPayload"] == 1
+    sessions_then = await Session.filter(mentorship_id=m.id, status="scheduled").count()  # discovery is past
+    presented = await Assessment.filter(id=assessment.id, status="scheduled").count()
+    assert sessions_then + presented == 2  # the discovery session and the one winner
