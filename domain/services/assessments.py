@@ -24,7 +24,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from domain.enums import AssessmentStatus, MentorStatus
-from domain.errors import AssessorWasMentor, NonexistentLocalTime, ValidationFailed
+from domain.errors import AssessorWasMentor, DomainError, NonexistentLocalTime, ValidationFailed
 from domain.models import (
     Assessment,
     Mentor,
@@ -294,8 +294,23 @@ async def auto_assign(
             )
             if slot is not None:
                 options.append((loads[m.id], slot, m.id))
-        if options:
-            _load, slot, mentor_id = min(options)
+        for _load, slot, mentor_id in sorted(options):
+            # The slot search reads the same calendar; the chosen slot still passes the one sequence of
+            # checks every entry passes (a slot it refuses is left for the next best).
+            try:
+                await calendar.check_entry(
+                    calendar.Entry(
+                        mentor_id=mentor_id,
+                        student_id=student.id,
+                        starts_at=slot,
+                        minutes=assessment.duration_minutes,
+                        kind=calendar.EntryKind.PRESENTATION,
+                        exclude_assessment=assessment.id,
+                    ),
+                    now=now,
+                )
+            except DomainError:
+                continue
             assessment.assessor_id = mentor_id
             assessment.starts_at = slot
             assessment.status = AssessmentStatus.SCHEDULED
