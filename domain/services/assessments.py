@@ -356,8 +356,10 @@ async def assign_assessor(
 
     Refuses: a mentor who is or was the student's mentor (AssessorWasMentor, R20); one who does not list
     the project, is not active or is leaving (R6); a Paris time that does not exist or is ambiguous without
-    ``fold`` (R15), is past, is on a weekday the student's funding excludes (R11), or falls in the mentor's
-    absence (R5); an overlap with either side's sessions or scheduled assessments (SlotTaken).
+    ``fold`` (R15); a student whose profile is incomplete at their first presentation (R10); then the
+    calendar checks of every entry, in their order and with their codes (``calendar.check_entry``: past,
+    funding weekday R11, both availabilities, the assessor away MENTOR_AWAY, an overlap with either
+    side's sessions or presentations SLOT_TAKEN).
     """
     now = now or utc_now()
     starts_at = local_to_utc(starts_at_local, PARIS, fold=fold, field="startsAt")

@@ -164,7 +164,8 @@ async def feed_calendar(feed: Feed, *, now: datetime) -> bytes:
 # between sessions are also refused by the database itself (migration 0002).
 
 SESSION_ACTIVE = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT)
-LONGEST_ENTRY = timedelta(minutes=120)  # no session or presentation is longer (column checks)
+LONGEST_MINUTES = 120  # no session or presentation is longer (the session column's check constraint)
+LONGEST_ENTRY = timedelta(minutes=LONGEST_MINUTES)
 CATCH_UP_WEEKS_AFTER = 1  # R5: catch-ups up to the end of the Paris week after the absence's last day
 
 

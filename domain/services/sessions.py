@@ -52,13 +52,13 @@ DISCOVERY_MINUTES = 30
 REGULAR_MINUTES = (45, 60)
 PRESENTATION_MINUTES = (20, 40)
 PRESENTATION_DEFAULT = 30
-MAX_MINUTES = 120  # the column's check constraint: no session is longer
+MAX_MINUTES = calendar.LONGEST_MINUTES  # the column's check constraint: no session is longer
 CANCEL_NOTICE = timedelta(hours=24)
 MAX_SERIES_WEEKS = 320  # a little over six years
 INSERT_ATTEMPTS = 5
 DEADLOCK = "40P01"  # SQLSTATE deadlock_detected
 
-ACTIVE = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT)
+ACTIVE = calendar.SESSION_ACTIVE  # the statuses in which a session holds its time
 # R17: what a mentor is paid for. A cancellation with notice is not paid; a late one and a no-show are.
 BILLABLE = (SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT, SessionStatus.LATE_CANCELLED)
 # A discovery session that took place or still will: the mentorship's first session.
