@@ -2,9 +2,11 @@
 
 - Staff read and do everything.
 - A mentor reads themself, their current students (profile included) and the mentorships and sessions
-  they are part of; never another mentor's.
+  they are part of; and, as the student's current mentor, the student's earlier sessions with other
+  mentors (notes, discovery notes, private comments: R16, continuity after a re-match); never another
+  mentor's students otherwise.
 - A student reads themself, their current mentor, their own mentorships and sessions and the shared
-  notes; never a private comment.
+  notes; never a private comment (R16: mentors of the student and staff only).
 - Anonymous callers read only the public catalogue (paths and projects).
 A refused object looks exactly like a missing one.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from domain.enums import Role
@@ -46,9 +48,20 @@ def owns_pair(viewer: Viewer, mentor_id: int, student_id: int) -> bool:
     return viewer.is_staff or viewer.mentor_id == mentor_id or viewer.student_id == student_id
 
 
-def may_read_private_comment(viewer: Viewer, mentor_id: int) -> bool:
-    """R16: mentors and staff, never the student."""
-    return viewer.is_staff or viewer.mentor_id == mentor_id
+def may_read_session(viewer: Viewer, mentor_id: int, student_id: int, current_mentor_id: int | None) -> bool:
+    """A session: its pair's people and staff, and the student's current mentor, who carries on from the
+    earlier mentors (R16: the student's history follows them through a re-match)."""
+    return owns_pair(viewer, mentor_id, student_id) or (
+        viewer.mentor_id is not None and viewer.mentor_id == current_mentor_id
+    )
+
+
+def may_read_private_comment(viewer: Viewer, mentor_id: int, current_mentor_id: int | None = None) -> bool:
+    """R16: staff and the mentors of the student (the session's, and the student's current one), never the
+    student."""
+    return viewer.is_staff or (
+        viewer.mentor_id is not None and viewer.mentor_id in (mentor_id, current_mentor_id)
+    )
 
 
 def visible_mentors(queryset: QuerySet[Mentor], viewer: Viewer) -> QuerySet[Mentor]:
@@ -78,7 +91,10 @@ def visible_sessions(queryset: QuerySet[Session], viewer: Viewer) -> QuerySet[Se
     if viewer.is_staff:
         return queryset
     if viewer.mentor_id is not None:
-        return queryset.filter(mentorship__mentor_id=viewer.mentor_id)
+        current = Mentorship.filter(mentor_id=viewer.mentor_id, ended_on__isnull=True).values("student_id")
+        return queryset.filter(
+            Q(mentorship__mentor_id=viewer.mentor_id) | Q(student_id__in=Subquery(current))
+        )
     if viewer.student_id is not None:
         return queryset.filter(mentorship__student_id=viewer.student_id)
     return queryset.filter(id__in=[])

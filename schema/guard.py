@@ -29,7 +29,7 @@ from graphql import (
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
-from domain.access import Viewer, may_read_private_comment, owns_pair
+from domain.access import Viewer, may_read_private_comment, may_read_session, owns_pair
 from domain.errors import ErrorCode
 from schema.assessment_types import Assessment
 from schema.context import Context
@@ -76,7 +76,12 @@ async def may_read(viewer: Viewer, obj: object, context: Context) -> bool:
         return owns_pair(viewer, obj.mentor_id, obj.student_id)
     if isinstance(obj, Session):
         pair = await loaders.mentorship.load(obj.mentorship_id)
-        return pair is not None and owns_pair(viewer, pair.mentor_id, pair.student_id)
+        if pair is None:
+            return False
+        current = await loaders.current_mentorship_by_student.load(pair.student_id)
+        return may_read_session(
+            viewer, pair.mentor_id, pair.student_id, current.mentor_id if current is not None else None
+        )
     if isinstance(obj, Assessment):  # R20: the student and the assessor
         return viewer.student_id == obj.student_id or (
             viewer.mentor_id is not None and viewer.mentor_id == obj.assessor_id
@@ -166,8 +171,12 @@ class AccessGuard(SchemaExtension):
                 extensions={"code": "BAD_REQUEST"},
             )
         if (parent, field) in PRIVATE_FIELDS:
-            pair = await info.context.loaders.mentorship.load(root.mentorship_id)
-            if pair is None or not may_read_private_comment(viewer, pair.mentor_id):
+            loaders = info.context.loaders
+            pair = await loaders.mentorship.load(root.mentorship_id)
+            current = await loaders.current_mentorship_by_student.load(pair.student_id) if pair else None
+            if pair is None or not may_read_private_comment(
+                viewer, pair.mentor_id, current.mentor_id if current is not None else None
+            ):
                 return None if not isinstance(info.return_type, GraphQLNonNull) else ""
             return result
         return await self._filter(viewer, result, info)

@@ -54,6 +54,23 @@ def self_student(arg: str) -> Policy:
     return check
 
 
+def student_or_current_mentor(arg: str) -> Policy:
+    """Staff, the student the argument names, or that student's current mentor (R10: the mentor completes
+    the profile during the discovery session, and it is checked at the first presentation)."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        student_id = _id(args, arg)
+        if viewer.is_staff or (viewer.student_id is not None and viewer.student_id == student_id):
+            return True
+        if viewer.mentor_id is None or not isinstance(student_id, int):
+            return False
+        return await Mentorship.filter(
+            student_id=student_id, mentor_id=viewer.mentor_id, ended_on__isnull=True
+        ).exists()
+
+    return check
+
+
 def _arg(args: Mapping[str, Any], name: str) -> Any:
     payload = args.get("input")
     if isinstance(payload, Mapping) and name in payload:
@@ -75,10 +92,11 @@ MENTOR_SELF_STATUSES = frozenset({MentorStatus.ACTIVE, MentorStatus.PAUSED})
 
 
 async def own_student_profile(viewer: Viewer, args: Mapping[str, Any]) -> bool:
-    """Staff, or the student the ``id`` names, changing none of ``STUDENT_FIELDS_SET_BY_STAFF``."""
+    """Staff; or the student the ``id`` names or that student's current mentor (R10: the mentor completes
+    the profile during the discovery session), changing none of ``STUDENT_FIELDS_SET_BY_STAFF``."""
     if viewer.is_staff:
         return True
-    if viewer.student_id is None or viewer.student_id != _id(args, "id"):
+    if not await student_or_current_mentor("id")(viewer, args):
         return False
     return all(_given(args, name) is None for name in STUDENT_FIELDS_SET_BY_STAFF)
 

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from domain.enums import AssessmentStatus, MentorStatus
-from domain.errors import AssessorWasMentor, NonexistentLocalTime, SlotTaken, ValidationFailed
+from domain.errors import AssessorWasMentor, DomainError, NonexistentLocalTime, ValidationFailed
 from domain.models import (
     Assessment,
     Mentor,
@@ -33,15 +32,14 @@ from domain.models import (
     MentorAvailability,
     Mentorship,
     Project,
-    Session,
     Student,
     StudentAvailability,
 )
 from domain.paris_time import PARIS, WeeklyWindow, local_to_utc, week_monday, windows_in_paris_week, zone
-from domain.services import events
-from domain.services._common import get_or_not_found, lock_or_not_found
+from domain.services import calendar, events
+from domain.services._common import lock_or_not_found
 from domain.services.pairing import SYSTEM
-from domain.services.sessions import ACTIVE, MAX_MINUTES, PRESENTATION_DEFAULT
+from domain.services.sessions import PRESENTATION_DEFAULT
 
 STEP_MINUTES = 15
 # Presentations are proposed from a day ahead, so that both sides hear of it in time.
@@ -76,6 +74,44 @@ async def _announce(a: Assessment, kind: str, assessor_id: int | None) -> None:
     if assessor_id is not None:
         items.insert(0, (events.mentor_topic(assessor_id), kind, payload(a)))
     await events.record_many(items)
+
+
+# R10: the profile the assessor checks at the student's first presentation (status and funding always hold
+# a value). The student's mentor fills it in during the discovery session (``updateStudent``).
+PROFILE_FIELDS = {
+    "name": "name",
+    "phone": "phone",
+    "address": "address",
+    "photo_url": "photoUrl",
+    "latest_diploma": "latestDiploma",
+    "training_objective": "trainingObjective",
+}
+HELD = (AssessmentStatus.PASSED, AssessmentStatus.FAILED)
+
+
+async def profile_gaps(student: Student) -> list[str]:
+    """The R10 profile fields still empty when the student's first presentation is due; none for a student
+    who presented before."""
+    if await Assessment.filter(student_id=student.id, status__in=HELD).exists():
+        return []
+    return [name for attr, name in PROFILE_FIELDS.items() if not str(getattr(student, attr)).strip()]
+
+
+def _profile_message(gaps: list[str]) -> str:
+    return (
+        "the student's profile is checked at their first presentation (R10) and lacks "
+        f"{', '.join(gaps)}; their mentor or staff complete it with updateStudent"
+    )
+
+
+async def check_profile(student: Student, *, field: str) -> None:
+    gaps = await profile_gaps(student)
+    if gaps:
+        raise ProfileIncomplete(_profile_message(gaps), field=field)
+
+
+class ProfileIncomplete(ValidationFailed):
+    """R10: the profile is complete before the student's first presentation."""
 
 
 async def past_and_current_mentors(student_id: int) -> set[int]:
@@ -170,23 +206,14 @@ async def _windows_of_mentors(mentor_ids: list[int]) -> dict[int, list[WeeklyWin
 async def _busy_of_mentors(
     mentor_ids: list[int], start: datetime, end: datetime, *, exclude: int
 ) -> dict[int, list[Interval]]:
-    """Each mentor's active sessions, other scheduled assessments and absences in [start, end)."""
+    """Each mentor's calendar entries (``calendar.busy_of``: sessions, presentations they assess) and
+    absences in [start, end)."""
+    by_mentor, _ = await calendar.busy_of(
+        mentor_ids=mentor_ids, start=start, end=end, exclude_assessment=exclude
+    )
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for s in await Session.filter(
-        mentor_id__in=mentor_ids,
-        status__in=ACTIVE,
-        starts_at__lt=end,
-        starts_at__gt=start - timedelta(minutes=MAX_MINUTES),
-    ):
-        busy[s.mentor_id].append((s.starts_at, s.starts_at + timedelta(minutes=s.duration_minutes)))
-    for a in await Assessment.filter(
-        assessor_id__in=mentor_ids,
-        status=AssessmentStatus.SCHEDULED,
-        starts_at__lt=end,
-        starts_at__gt=start - timedelta(minutes=MAX_MINUTES),
-    ).exclude(id=exclude):
-        assert a.assessor_id is not None and a.starts_at is not None
-        busy[a.assessor_id].append((a.starts_at, a.starts_at + timedelta(minutes=a.duration_minutes)))
+    for mentor_id, entries in by_mentor.items():
+        busy[mentor_id].extend((b.starts_at, b.ends_at) for b in entries)
     for absence in await MentorAbsence.filter(
         mentor_id__in=mentor_ids, cancelled_at__isnull=True, starts_at__lt=end, ends_at__gt=start
     ):
@@ -197,23 +224,10 @@ async def _busy_of_mentors(
 async def _busy_of_student(
     student_id: int, start: datetime, end: datetime, *, exclude: int
 ) -> list[Interval]:
-    busy: list[Interval] = []
-    for s in await Session.filter(
-        student_id=student_id,
-        status__in=ACTIVE,
-        starts_at__lt=end,
-        starts_at__gt=start - timedelta(minutes=MAX_MINUTES),
-    ):
-        busy.append((s.starts_at, s.starts_at + timedelta(minutes=s.duration_minutes)))
-    for a in await Assessment.filter(
-        student_id=student_id,
-        status=AssessmentStatus.SCHEDULED,
-        starts_at__lt=end,
-        starts_at__gt=start - timedelta(minutes=MAX_MINUTES),
-    ).exclude(id=exclude):
-        assert a.starts_at is not None
-        busy.append((a.starts_at, a.starts_at + timedelta(minutes=a.duration_minutes)))
-    return busy
+    _, by_student = await calendar.busy_of(
+        student_ids=[student_id], start=start, end=end, exclude_assessment=exclude
+    )
+    return [(b.starts_at, b.ends_at) for b in by_student[student_id]]
 
 
 async def assessor_loads(mentor_ids: list[int]) -> Counter[int]:
@@ -239,7 +253,11 @@ async def auto_assign(
     was_mentor = await past_and_current_mentors(student.id)
     candidates = [m for m in eligible if m.id not in was_mentor]
     reason = ""
-    if not listing:
+    gaps = await profile_gaps(student)
+    if gaps:
+        reason = _profile_message(gaps)
+        candidates = []
+    elif not listing:
         reason = f"no mentor lists project {project.id} ({project.name})"
     elif not eligible:
         reason = f"no active mentor who lists project {project.id} is staying (paused, left or leaving)"
@@ -276,8 +294,23 @@ async def auto_assign(
             )
             if slot is not None:
                 options.append((loads[m.id], slot, m.id))
-        if options:
-            _load, slot, mentor_id = min(options)
+        for _load, slot, mentor_id in sorted(options):
+            # The slot search reads the same calendar; the chosen slot still passes the one sequence of
+            # checks every entry passes (a slot it refuses is left for the next best).
+            try:
+                await calendar.check_entry(
+                    calendar.Entry(
+                        mentor_id=mentor_id,
+                        student_id=student.id,
+                        starts_at=slot,
+                        minutes=assessment.duration_minutes,
+                        kind=calendar.EntryKind.PRESENTATION,
+                        exclude_assessment=assessment.id,
+                    ),
+                    now=now,
+                )
+            except DomainError:
+                continue
             assessment.assessor_id = mentor_id
             assessment.starts_at = slot
             assessment.status = AssessmentStatus.SCHEDULED
@@ -323,8 +356,10 @@ async def assign_assessor(
 
     Refuses: a mentor who is or was the student's mentor (AssessorWasMentor, R20); one who does not list
     the project, is not active or is leaving (R6); a Paris time that does not exist or is ambiguous without
-    ``fold`` (R15), is past, is on a weekday the student's funding excludes (R11), or falls in the mentor's
-    absence (R5); an overlap with either side's sessions or scheduled assessments (SlotTaken).
+    ``fold`` (R15); a student whose profile is incomplete at their first presentation (R10); then the
+    calendar checks of every entry, in their order and with their codes (``calendar.check_entry``: past,
+    funding weekday R11, both availabilities, the assessor away MENTOR_AWAY, an overlap with either
+    side's sessions or presentations SLOT_TAKEN).
     """
     now = now or utc_now()
     starts_at = local_to_utc(starts_at_local, PARIS, fold=fold, field="startsAt")
@@ -349,19 +384,18 @@ async def assign_assessor(
             )
         if not await Mentor.filter(id=mentor.id, projects__id=assessment.project_id).exists():
             raise ValidationFailed("the mentor does not list the assessed project (R1)", field="mentorId")
-        if starts_at <= now:
-            raise ValidationFailed("the presentation must be in the future", field="startsAt")
-        student = await get_or_not_found(Student, assessment.student_id, field="assessmentId")
-        if not student.allowed_weekdays & (1 << starts_at.astimezone(PARIS).weekday()):
-            raise ValidationFailed(
-                "the student's funding does not allow sessions on that weekday (R11)", field="startsAt"
-            )
-        ends_at = starts_at + timedelta(minutes=assessment.duration_minutes)
-        if await MentorAbsence.filter(
-            mentor_id=mentor.id, cancelled_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
-        ).exists():
-            raise ValidationFailed("the mentor is away at that time (R5)", field="startsAt")
-        await _check_free(assessment, mentor.id, starts_at, ends_at)
+        await check_profile(await Student.get(id=assessment.student_id), field="assessmentId")
+        await calendar.check_entry(
+            calendar.Entry(
+                mentor_id=mentor.id,
+                student_id=assessment.student_id,
+                starts_at=starts_at,
+                minutes=assessment.duration_minutes,
+                kind=calendar.EntryKind.PRESENTATION,
+                exclude_assessment=assessment.id,
+            ),
+            now=now,
+        )
         previous = assessment.assessor_id if assessment.status == AssessmentStatus.SCHEDULED else None
         assessment.assessor_id = mentor.id
         assessment.starts_at = starts_at
@@ -373,37 +407,6 @@ async def assign_assessor(
             await events.record(events.mentor_topic(previous), "assessment_cancelled", payload(assessment))
         await _announce(assessment, "assessment_scheduled", mentor.id)
         return assessment
-
-
-async def _check_free(assessment: Assessment, mentor_id: int, starts_at: datetime, ends_at: datetime) -> None:
-    since = starts_at - timedelta(minutes=MAX_MINUTES)
-    for s in await Session.filter(
-        Q(mentor_id=mentor_id) | Q(student_id=assessment.student_id),
-        status__in=ACTIVE,
-        starts_at__lt=ends_at,
-        starts_at__gt=since,
-    ):
-        if s.starts_at + timedelta(minutes=s.duration_minutes) > starts_at:
-            who = "mentor" if s.mentor_id == mentor_id else "student"
-            local = s.starts_at.astimezone(PARIS)
-            raise SlotTaken(
-                f"the {who} has a session from {local:%Y-%m-%d %H:%M} for {s.duration_minutes} minutes "
-                "(Paris time)",
-                field="startsAt",
-            )
-    for a in await Assessment.filter(
-        Q(assessor_id=mentor_id) | Q(student_id=assessment.student_id),
-        status=AssessmentStatus.SCHEDULED,
-        starts_at__lt=ends_at,
-        starts_at__gt=since,
-    ).exclude(id=assessment.id):
-        assert a.starts_at is not None
-        if a.starts_at + timedelta(minutes=a.duration_minutes) > starts_at:
-            who = "assessor" if a.assessor_id == mentor_id else "student"
-            local = a.starts_at.astimezone(PARIS)
-            raise SlotTaken(
-                f"the {who} has a presentation from {local:%Y-%m-%d %H:%M} (Paris time)", field="startsAt"
-            )
 
 
 async def record_result(
@@ -419,6 +422,7 @@ async def record_result(
                 field="id",
             )
         assert assessment.starts_at is not None
+        await check_profile(await Student.get(id=assessment.student_id), field="id")
         if now < assessment.starts_at:
             local = assessment.starts_at.astimezone(PARIS)
             raise ValidationFailed(

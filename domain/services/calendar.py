@@ -1,4 +1,5 @@
-"""iCalendar feeds of a mentor's or a student's sessions, reachable by a secret URL the owner can rotate.
+"""A person's calendar: the checks every entry passes (below), and iCalendar feeds of a mentor's or a
+student's sessions, reachable by a secret URL the owner can rotate.
 
 Only the SHA-256 of a feed token is stored; rotating replaces it, so the old URL stops working at once.
 Each session is one VEVENT with a stable UID, a SEQUENCE that grows whenever its time, length or status
@@ -10,16 +11,30 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from icalendar import Calendar, Event
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from domain.enums import SessionKind, SessionStatus
-from domain.models import CalendarFeed, Mentor, Session, Student
-from domain.paris_time import PARIS
+from domain.enums import AssessmentStatus, SessionKind, SessionStatus
+from domain.errors import SlotTaken, ValidationFailed, WeekTaken
+from domain.models import (
+    Assessment,
+    CalendarFeed,
+    Mentor,
+    MentorAbsence,
+    MentorAvailability,
+    Mentorship,
+    Session,
+    Student,
+    StudentAvailability,
+)
+from domain.paris_time import PARIS, WeeklyWindow, week_monday, windows_in_paris_week, zone
+from domain.services import absences, eligibility
 from domain.services._common import get_or_not_found
 
 PRODID = "-//Mentormatch//Sessions//EN"
@@ -124,3 +139,281 @@ async def feed_calendar(feed: Feed, *, now: datetime) -> bytes:
     cal.add_missing_timezones()
     data: bytes = cal.to_ical()
     return data
+
+
+# --- The calendar checks: one sequence for every way of putting something in a person's week -----------
+#
+# Booking, rescheduling, a series, the first session of a manual pairing, and an assessment's presentation
+# (staff's choice and the automatic search) all call :func:`check_entry`. The checks run in this order and
+# answer with the same codes on every path:
+#
+# 1. the time is not in the past (VALIDATION, ``startsAt``);
+# 2. for a session, it lies within its pair's dates: not before the pair's first day, not on or after its
+#    end (VALIDATION, ``startsAt``);
+# 3. the student's funding allows that Paris weekday (R11, VALIDATION);
+# 4. it lies inside both people's weekly availability, each in their own zone (R13: "a time both have
+#    reserved"; VALIDATION);
+# 5. the mentor (or assessor) is not away (R5, MENTOR_AWAY);
+# 6. neither person has another calendar entry overlapping it: a session of any kind (active statuses)
+#    as mentor or student, a scheduled presentation they give or assess (R15, R20; SLOT_TAKEN);
+# 7. for a regular session, the weekly rule (R13, WEEK_TAKEN) or, for a catch-up, a short absence of the
+#    mentor that it follows (R5, VALIDATION on ``catchUp``).
+#
+# People are locked first (mentor, then student: the order every service uses), so that entries of
+# different kinds (a session and a presentation) booked at once for one person are serialized; overlaps
+# between sessions are also refused by the database itself (migration 0002).
+
+SESSION_ACTIVE = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT)
+LONGEST_MINUTES = 120  # no session or presentation is longer (the session column's check constraint)
+LONGEST_ENTRY = timedelta(minutes=LONGEST_MINUTES)
+CATCH_UP_WEEKS_AFTER = 1  # R5: catch-ups up to the end of the Paris week after the absence's last day
+
+
+class EntryKind(StrEnum):
+    SESSION = "session"
+    CATCH_UP = "catch_up"  # a regular session outside the weekly rule, after a short absence (R5)
+    WEEKLY = "weekly"  # a regular session: one per student and Paris week (R13)
+    PRESENTATION = "presentation"  # an assessment's presentation (R20)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Something to put in a mentor's (or assessor's) and a student's week."""
+
+    mentor_id: int
+    student_id: int
+    starts_at: datetime  # UTC
+    minutes: int
+    kind: EntryKind = EntryKind.SESSION
+    pair: Mentorship | None = None  # a session's mentorship (its dates bound the session)
+    exclude_session: int | None = None  # the session being moved
+    exclude_assessment: int | None = None  # the presentation being moved
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+
+class InThePast(ValidationFailed):
+    """The entry starts before now."""
+
+
+class OutsidePair(ValidationFailed):
+    """A session outside its pair's dates."""
+
+
+class WeekdayNotFunded(ValidationFailed):
+    """R11: the student's funding excludes that weekday."""
+
+
+class OutsideAvailability(ValidationFailed):
+    """R13: not a time both people have reserved in their weekly availability."""
+
+
+class CatchUpNotDue(ValidationFailed):
+    """R5: a catch-up session follows a short absence of the mentor, in the week after it at the latest."""
+
+
+@dataclass(frozen=True, slots=True)
+class Busy:
+    """One calendar entry of a person, as the checks and the slot search see it."""
+
+    starts_at: datetime
+    ends_at: datetime
+    what: str  # "session" or "presentation"
+
+
+async def lock_people(mentor_ids: Iterable[int], student_ids: Iterable[int]) -> None:
+    """Row locks (PostgreSQL) in the services' order: mentors by id, then students by id."""
+    mentors, students = sorted(set(mentor_ids)), sorted(set(student_ids))
+    if mentors:
+        await Mentor.select_for_update().filter(id__in=mentors).order_by("id")
+    if students:
+        await Student.select_for_update().filter(id__in=students).order_by("id")
+
+
+async def busy_of(
+    *,
+    mentor_ids: Iterable[int] = (),
+    student_ids: Iterable[int] = (),
+    start: datetime,
+    end: datetime,
+    exclude_session: int | None = None,
+    exclude_assessment: int | None = None,
+) -> tuple[dict[int, list[Busy]], dict[int, list[Busy]]]:
+    """Every entry overlapping [start, end) of these mentors (sessions they give, presentations they
+    assess) and of these students (their sessions and presentations): (by mentor, by student)."""
+    m_ids, s_ids = list(set(mentor_ids)), list(set(student_ids))
+    by_mentor: dict[int, list[Busy]] = {m: [] for m in m_ids}
+    by_student: dict[int, list[Busy]] = {s: [] for s in s_ids}
+    since = start - LONGEST_ENTRY
+    sessions = Session.filter(
+        Q(mentor_id__in=m_ids) | Q(student_id__in=s_ids),
+        status__in=SESSION_ACTIVE,
+        starts_at__lt=end,
+        starts_at__gt=since,
+    )
+    if exclude_session is not None:
+        sessions = sessions.exclude(id=exclude_session)
+    for s in await sessions:
+        b = Busy(s.starts_at, s.starts_at + timedelta(minutes=s.duration_minutes), "session")
+        if b.ends_at <= start:
+            continue
+        if s.mentor_id in by_mentor:
+            by_mentor[s.mentor_id].append(b)
+        if s.student_id in by_student:
+            by_student[s.student_id].append(b)
+    presentations = Assessment.filter(
+        Q(assessor_id__in=m_ids) | Q(student_id__in=s_ids),
+        status=AssessmentStatus.SCHEDULED,
+        starts_at__lt=end,
+        starts_at__gt=since,
+    )
+    if exclude_assessment is not None:
+        presentations = presentations.exclude(id=exclude_assessment)
+    for a in await presentations:
+        assert a.starts_at is not None
+        b = Busy(a.starts_at, a.starts_at + timedelta(minutes=a.duration_minutes), "presentation")
+        if b.ends_at <= start:
+            continue
+        if a.assessor_id in by_mentor:
+            by_mentor[a.assessor_id].append(b)
+        if a.student_id in by_student:
+            by_student[a.student_id].append(b)
+    return by_mentor, by_student
+
+
+def _paris(at: datetime) -> str:
+    return f"{at.astimezone(PARIS):%Y-%m-%d %H:%M}"
+
+
+async def _windows(
+    model: type[MentorAvailability] | type[StudentAvailability], **owner: int
+) -> list[WeeklyWindow]:
+    return [WeeklyWindow(w.weekday, w.start_minute, w.end_minute) for w in await model.filter(**owner)]
+
+
+def inside_windows(windows: list[WeeklyWindow], timezone: str, starts_at: datetime, minutes: int) -> bool:
+    """Whether [starts_at, +minutes) lies inside one of the owner's weekly windows (their own zone,
+    expanded for that Paris week with the real offsets of the day)."""
+    local = starts_at.astimezone(PARIS)
+    monday = week_monday(local.date())
+    start = (local.date() - monday).days * 24 * 60 + local.hour * 60 + local.minute
+    end = start + minutes
+    return any(
+        low <= start and end <= high for low, high in windows_in_paris_week(windows, zone(timezone), monday)
+    )
+
+
+async def _check_catch_up(entry: Entry) -> None:
+    """R5: a catch-up follows a short absence of the mentor (14 days or less): from the mentor's return to
+    the end of the Paris week after the absence's last day."""
+    local_day = entry.starts_at.astimezone(PARIS).date()
+    for absence in await MentorAbsence.filter(
+        mentor_id=entry.mentor_id, cancelled_at__isnull=True, long=False, ends_at__lte=entry.starts_at
+    ).order_by("-ends_on"):
+        last_week = week_monday(absence.ends_on) + timedelta(days=7 * CATCH_UP_WEEKS_AFTER)
+        if local_day < last_week + timedelta(days=7):
+            return
+    raise CatchUpNotDue(
+        "a catch-up session follows an absence of the mentor of up to two weeks, from their return to the "
+        "end of the week after it (R5); the mentor has no such absence before this time",
+        field="catchUp",
+    )
+
+
+async def check_entry(entry: Entry, *, now: datetime, field: str = "startsAt") -> None:
+    """The calendar checks, in their one order (see above). The caller holds a transaction."""
+    await lock_people([entry.mentor_id], [entry.student_id])
+    # 1. Not in the past.
+    if entry.starts_at < now:
+        raise InThePast(f"{_paris(entry.starts_at)} (Paris time) is in the past", field=field)
+    # 2. Within the pair's dates.
+    pair = entry.pair
+    local_day = entry.starts_at.astimezone(PARIS).date()
+    if pair is not None:
+        if local_day < pair.started_on:
+            raise OutsidePair(
+                f"the pair starts on {pair.started_on.isoformat()}; no session before it", field=field
+            )
+        if pair.ended_on is not None and local_day >= pair.ended_on:
+            raise OutsidePair(f"the pair ended on {pair.ended_on.isoformat()}", field=field)
+    # 3. Funding weekdays (R11).
+    student = await Student.get(id=entry.student_id)
+    if not eligibility.funding_allows(student, local_day.weekday()):
+        raise WeekdayNotFunded(
+            "the student's funding does not allow sessions on that weekday (R11)", field=field
+        )
+    # 4. Both people's availability (R13).
+    await check_available(entry.mentor_id, student, entry.starts_at, entry.minutes, field=field)
+    # 5. The mentor is not away (R5).
+    try:
+        await absences.check_not_away(entry.mentor_id, entry.starts_at, entry.minutes)
+    except absences.MentorAway as exc:
+        exc.field = field
+        raise
+    # 6. Every other entry of both people.
+    await check_free(entry, field=field)
+    # 7. The weekly rule, or the catch-up's absence.
+    if entry.kind is EntryKind.WEEKLY:
+        await check_week(entry, field=field)
+    elif entry.kind is EntryKind.CATCH_UP:
+        await _check_catch_up(entry)
+
+
+async def check_available(
+    mentor_id: int, student: Student, starts_at: datetime, minutes: int, *, field: str
+) -> None:
+    """Step 4 alone: [starts_at, +minutes) lies inside both people's weekly availability (R13). Also used
+    for the weekly slot a manual pairing takes from its first session."""
+    mentor = await Mentor.get(id=mentor_id)
+    for who, model, owner, timezone in (
+        ("mentor", MentorAvailability, {"mentor_id": mentor.id}, mentor.timezone),
+        ("student", StudentAvailability, {"student_id": student.id}, student.timezone),
+    ):
+        if not inside_windows(await _windows(model, **owner), timezone, starts_at, minutes):
+            raise OutsideAvailability(
+                f"{_paris(starts_at)} for {minutes} minutes (Paris time) is outside the {who}'s weekly "
+                "availability",
+                field=field,
+            )
+
+
+async def check_free(entry: Entry, *, field: str = "startsAt") -> None:
+    """No other entry of the mentor nor of the student overlaps (back-to-back is fine): SLOT_TAKEN."""
+    by_mentor, by_student = await busy_of(
+        mentor_ids=[entry.mentor_id],
+        student_ids=[entry.student_id],
+        start=entry.starts_at,
+        end=entry.ends_at,
+        exclude_session=entry.exclude_session,
+        exclude_assessment=entry.exclude_assessment,
+    )
+    mentor = "assessor" if entry.kind is EntryKind.PRESENTATION else "mentor"
+    for who, entries in ((mentor, by_mentor[entry.mentor_id]), ("student", by_student[entry.student_id])):
+        for b in sorted(entries, key=lambda b: b.starts_at):
+            if b.starts_at < entry.ends_at and entry.starts_at < b.ends_at:
+                minutes = int((b.ends_at - b.starts_at).total_seconds() // 60)
+                raise SlotTaken(
+                    f"the {who} already has a {b.what} from {_paris(b.starts_at)} for {minutes} minutes "
+                    "(Paris time)",
+                    field=field,
+                )
+
+
+async def check_week(entry: Entry, *, field: str = "startsAt") -> None:
+    """R13: one regular (not catch-up) session per student and Paris week: WEEK_TAKEN."""
+    qs = Session.filter(
+        student_id=entry.student_id,
+        paris_week=week_monday(entry.starts_at.astimezone(PARIS).date()),
+        kind=SessionKind.REGULAR,
+        catch_up=False,
+    ).exclude(status=SessionStatus.CANCELLED)
+    if entry.exclude_session is not None:
+        qs = qs.exclude(id=entry.exclude_session)
+    if await qs.exists():
+        raise WeekTaken(
+            "the student already has a regular session that Paris week (R13); "
+            "book it as a catch-up (R5) if it makes up for a mentor's absence",
+            field=field,
+        )

@@ -11,7 +11,7 @@ from domain.enums import PairingCause, SessionKind
 from domain.errors import Conflict
 from domain.models import Mentor, Mentorship, Student
 from domain.paris_time import PARIS, local_to_utc
-from domain.services import eligibility, pairing
+from domain.services import calendar, eligibility, pairing
 from domain.services._common import lock_or_not_found
 from domain.services.sessions import insert_session
 
@@ -27,13 +27,18 @@ class MentorshipInput:
     fold: int | None = None
 
 
-async def create_mentorship(data: MentorshipInput, *, actor: str = pairing.SYSTEM) -> Mentorship:
+async def create_mentorship(
+    data: MentorshipInput, *, actor: str = pairing.SYSTEM, now: datetime | None = None
+) -> Mentorship:
     """Pair a student with a mentor and book the 30-minute discovery session (R13, R14).
 
     Refuses what ``domain.services.eligibility`` refuses (a mentor not active, under notice or away, not
     listing the student's project, ended on request, assessing the student, at capacity; a weekday the
     funding does not allow), a student who already has a current mentor, and a Paris time that does not
     exist or is ambiguous without ``fold``.
+    The discovery session passes the calendar checks of every booking (``calendar.check_entry``: not
+    past, a funded weekday, both people's availability, ...), so the weekly slot taken from it lies inside
+    both availabilities and the funding's weekdays (R11).
     """
     starts_at = local_to_utc(data.first_session_at, PARIS, fold=data.fold, field="firstSessionAt")
     local = starts_at.astimezone(PARIS)
@@ -62,7 +67,16 @@ async def create_mentorship(data: MentorshipInput, *, actor: str = pairing.SYSTE
         )
         # Through the sessions service: the discovery session obeys the no-overlap rule like any other.
         await insert_session(
-            mentorship, kind=SessionKind.DISCOVERY, starts_at=starts_at, minutes=DISCOVERY_MINUTES
+            mentorship,
+            kind=SessionKind.DISCOVERY,
+            starts_at=starts_at,
+            minutes=DISCOVERY_MINUTES,
+            now=now,
+            field="firstSessionAt",
+        )
+        # The weekly slot taken from it (the student's session length) lies inside both availabilities too.
+        await calendar.check_available(
+            mentor.id, student, starts_at, mentorship.slot_minutes, field="firstSessionAt"
         )
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])

@@ -180,7 +180,8 @@ async def _finish(
         student.version += 1
         await student.save(update_fields=["current_project_id", "version", "updated_at"])
 
-        assessment = await Assessment.create(student_id=student.id, project_id=finished.id)
+        # Created at ``now``: the moment the student left the project, which dates the billed level (R17).
+        assessment = await Assessment.create(student_id=student.id, project_id=finished.id, created_at=now)
         await assessments.auto_assign(assessment, actor=actor, now=now)
         return ProjectFinished(
             student=student, assessment=assessment, mentor_kept=kept, ended=ended, next_project=following

@@ -1,17 +1,21 @@
 """Sessions: booking in Paris time, the weekly rule, series, statuses, notes and ending (R13-R19).
 
 Rules, each enforced here and, where it protects data under concurrency, by the database too:
-- Kinds and lengths (R14): discovery exactly 30 minutes and first; regular 45-60 minutes, or from the
-  student's profile length (30-60) when that is shorter; presentation 20-40 minutes (30 by default).
-- One regular session per student per Paris ISO week (R13), except catch-up sessions after a mentor's
-  absence of one or two weeks (R5), which carry an explicit flag and reason. Database: partial unique index
-  ``session_one_regular_per_week``.
-- No overlap for a mentor nor for a student among active sessions (scheduled, completed, student absent);
-  back-to-back is fine. Database: exclusion constraints (PostgreSQL) or triggers (SQLite), migration 0002.
-  The check in Python only gives the friendlier message; the database decides under concurrency.
+- Kinds and lengths (R14): discovery exactly 30 minutes and first (also when a session moves); regular
+  45-60 minutes, or from the student's profile length (30-60) when that is shorter. A presentation is
+  never a pair's session: it is an assessment's, with an assessor who is not the mentor (R20).
+- Every booking, move, series week and first session of a manual pairing passes the calendar checks of
+  ``domain.services.calendar.check_entry``, in one order with one set of codes: not in the past, inside
+  the pair's dates, a funded weekday (R11), inside both people's availability (R13), the mentor not away
+  (R5, MENTOR_AWAY), no overlap with any entry of either person, sessions and presentations alike
+  (SLOT_TAKEN), then one regular session per student per Paris week (R13, WEEK_TAKEN) or, for a catch-up,
+  a short absence of the mentor that it follows, up to the end of the week after it (R5).
+  Database: exclusion constraints or triggers refuse overlapping sessions (migration 0002) and a partial
+  unique index a second regular session in a week; under concurrency the database decides.
 - Statuses (R16): scheduled -> completed | student_absent (once started) | cancelled (more than 24 h
   before) | late_cancelled (24 h or less before). A session is ended (made billable, R17) only once it has
-  a status; a cancellation ends it at once.
+  a status, at the level of the project the student was on at the session's time; a cancellation ends
+  it at once. Ending may set the next session, 5 to 9 days later (R19).
 """
 
 from __future__ import annotations
@@ -23,31 +27,38 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from domain.enums import SessionKind, SessionStatus
-from domain.errors import Conflict, StatusRequired, ValidationFailed, WeekTaken
+from domain.errors import (
+    AssessorWasMentor,
+    Conflict,
+    DomainError,
+    StatusRequired,
+    ValidationFailed,
+    WeekTaken,
+)
 from domain.errors import SlotTaken as SlotTakenError
-from domain.models import DiscoveryNote, Mentorship, Project, Session, Student
+from domain.models import Assessment, DiscoveryNote, Mentorship, Project, Session, Student
 from domain.paris_time import PARIS, local_to_utc, week_monday
 from domain.recurrence import Occurrence, expand
-from domain.services import absences
+from domain.services import absences, calendar
 from domain.services._common import get_or_not_found, lock_or_not_found
 
 DISCOVERY_MINUTES = 30
 REGULAR_MINUTES = (45, 60)
 PRESENTATION_MINUTES = (20, 40)
 PRESENTATION_DEFAULT = 30
-MAX_MINUTES = 120  # the column's check constraint: no session is longer
+MAX_MINUTES = calendar.LONGEST_MINUTES  # the column's check constraint: no session is longer
 CANCEL_NOTICE = timedelta(hours=24)
 MAX_SERIES_WEEKS = 320  # a little over six years
 INSERT_ATTEMPTS = 5
 DEADLOCK = "40P01"  # SQLSTATE deadlock_detected
 
-ACTIVE = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT)
+ACTIVE = calendar.SESSION_ACTIVE  # the statuses in which a session holds its time
 # R17: what a mentor is paid for. A cancellation with notice is not paid; a late one and a no-show are.
 BILLABLE = (SessionStatus.COMPLETED, SessionStatus.STUDENT_ABSENT, SessionStatus.LATE_CANCELLED)
 # A discovery session that took place or still will: the mentorship's first session.
@@ -105,59 +116,25 @@ async def database_refusals() -> AsyncIterator[None]:
         raise
 
 
-async def _check_free(
-    mentor_id: int, student_id: int, starts_at: datetime, minutes: int, *, exclude: int | None = None
+async def _check_order(
+    mentorship: Mentorship, kind: SessionKind, starts_at: datetime, *, exclude: int | None = None
 ) -> None:
-    """Refuse an overlap with an active session of the mentor or the student (back-to-back is fine)."""
-    ends_at = starts_at + timedelta(minutes=minutes)
-    qs = Session.filter(
-        Q(mentor_id=mentor_id) | Q(student_id=student_id),
-        status__in=ACTIVE,
-        starts_at__lt=ends_at,
-        starts_at__gt=starts_at - timedelta(minutes=MAX_MINUTES),
-    )
-    if exclude is not None:
-        qs = qs.exclude(id=exclude)
-    for other in await qs:
-        if other.starts_at + timedelta(minutes=other.duration_minutes) > starts_at:
-            who = "mentor" if other.mentor_id == mentor_id else "student"
-            local = other.starts_at.astimezone(PARIS)
-            raise SlotTakenError(
-                f"the {who} already has a session from {local:%Y-%m-%d %H:%M} "
-                f"for {other.duration_minutes} minutes (Paris time)",
-                field="startsAt",
-            )
-
-
-async def _check_week(student_id: int, starts_at: datetime, *, exclude: int | None = None) -> None:
-    qs = Session.filter(
-        student_id=student_id,
-        paris_week=week_monday(starts_at.astimezone(PARIS).date()),
-        kind=SessionKind.REGULAR,
-        catch_up=False,
-    ).exclude(status=SessionStatus.CANCELLED)
-    if exclude is not None:
-        qs = qs.exclude(id=exclude)
-    if await qs.exists():
-        raise WeekTaken(
-            "the student already has a regular session that Paris week (R13); "
-            "book it as a catch-up (R5) if it makes up for a mentor's absence",
-            field="startsAt",
-        )
-
-
-async def _check_order(mentorship: Mentorship, kind: SessionKind, starts_at: datetime) -> None:
     """The discovery session is the first one (R14), and there is only one."""
+    others = Session.filter(mentorship_id=mentorship.id)
+    if exclude is not None:
+        others = others.exclude(id=exclude)
     discovery = (
-        await Session.filter(
-            mentorship_id=mentorship.id, kind=SessionKind.DISCOVERY, status__in=DISCOVERY_HELD
-        )
+        await others.filter(kind=SessionKind.DISCOVERY, status__in=DISCOVERY_HELD)
         .order_by("starts_at")
         .first()
     )
     if kind == SessionKind.DISCOVERY:
         if discovery is not None:
             raise Conflict("this mentorship already has its discovery session", field="kind")
+        if await others.filter(status__in=ACTIVE, starts_at__lte=starts_at).exists():
+            raise ValidationFailed(
+                "the first session of a mentorship is its discovery session (R14)", field="startsAt"
+            )
         return
     if discovery is None or discovery.starts_at >= starts_at:
         raise ValidationFailed(
@@ -165,12 +142,21 @@ async def _check_order(mentorship: Mentorship, kind: SessionKind, starts_at: dat
         )
 
 
-def _check_weekday(student: Student, starts_at: datetime) -> None:
-    weekday = starts_at.astimezone(PARIS).weekday()
-    if not student.allowed_weekdays & (1 << weekday):
-        raise ValidationFailed(
-            "the student's funding does not allow sessions on that weekday (R11)", field="startsAt"
+def _check_kind(kind: SessionKind) -> None:
+    """R20: a presentation is given to an assessor who is never the student's mentor, so it is scheduled
+    through the student's assessment (``finishProject``, ``assignAssessor``), never as a pair's session."""
+    if kind == SessionKind.PRESENTATION:
+        raise AssessorWasMentor(
+            "a presentation is given to an assessor who is never the student's mentor (R20): it is "
+            "scheduled through the student's assessment, not booked with the mentor",
+            field="kind",
         )
+
+
+def _entry_kind(kind: SessionKind, catch_up: bool) -> calendar.EntryKind:
+    if kind != SessionKind.REGULAR:
+        return calendar.EntryKind.SESSION
+    return calendar.EntryKind.CATCH_UP if catch_up else calendar.EntryKind.WEEKLY
 
 
 async def _mentorship_at(mentorship_id: int, starts_at: datetime | None = None) -> Mentorship:
@@ -192,23 +178,25 @@ async def insert_session(
     catch_up: bool = False,
     catch_up_reason: str = "",
     notes: str = "",
+    now: datetime | None = None,
+    field: str = "startsAt",
 ) -> Session:
     """Check and store one session; the caller holds the transaction. Also used for a new mentorship's
-    discovery session, so that no path skips the overlap rule.
+    discovery session, so that no path skips a calendar check (``calendar.check_entry``: one sequence,
+    one set of codes).
 
-    The overlap is checked before the weekly rule, so that a clash is always reported as ``SlotTaken``.
-    Under concurrency the database refuses the loser; the insert runs in a savepoint so that the overlap
-    can be checked again against the winner's now committed row, for the same precise answer."""
-    weekly = kind == SessionKind.REGULAR and not catch_up
-    await absences.check_not_away(mentorship.mentor_id, starts_at, minutes)  # R5
-    await _check_free(mentorship.mentor_id, mentorship.student_id, starts_at, minutes)
-    if weekly:
-        try:
-            await _check_week(mentorship.student_id, starts_at)
-        except WeekTaken:
-            # A clashing booking may have committed between the two checks: report the clash first.
-            await _check_free(mentorship.mentor_id, mentorship.student_id, starts_at, minutes)
-            raise
+    Under concurrency the database refuses the loser of two overlapping sessions; the insert runs in a
+    savepoint so that the checks can run again against the winner's now committed row, for the same
+    precise answer (SLOT_TAKEN before WEEK_TAKEN)."""
+    entry = calendar.Entry(
+        mentor_id=mentorship.mentor_id,
+        student_id=mentorship.student_id,
+        starts_at=starts_at,
+        minutes=minutes,
+        kind=_entry_kind(kind, catch_up),
+        pair=mentorship,
+    )
+    await calendar.check_entry(entry, now=now or utc_now(), field=field)
     for attempt in range(1, INSERT_ATTEMPTS + 1):
         try:
             async with in_transaction():  # a savepoint: a refused insert leaves the transaction usable
@@ -224,9 +212,7 @@ async def insert_session(
                     notes=notes,
                 )
         except IntegrityError:
-            await _check_free(mentorship.mentor_id, mentorship.student_id, starts_at, minutes)
-            if weekly:
-                await _check_week(mentorship.student_id, starts_at)
+            await _check_again(entry, field)
             async with database_refusals():
                 raise
         except Exception as exc:
@@ -236,14 +222,24 @@ async def insert_session(
             if getattr(exc, "sqlstate", None) != DEADLOCK or attempt == INSERT_ATTEMPTS:
                 raise
             await asyncio.sleep(0.005 * attempt)
-            await _check_free(mentorship.mentor_id, mentorship.student_id, starts_at, minutes)
+            await calendar.check_free(entry, field=field)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def book_session(data: BookingInput) -> Session:
+async def _check_again(entry: calendar.Entry, field: str) -> None:
+    """After the database refused a row: the overlap first, then the weekly rule (the same order)."""
+    await calendar.check_free(entry, field=field)
+    if entry.kind is calendar.EntryKind.WEEKLY:
+        await calendar.check_week(entry, field=field)
+
+
+async def book_session(
+    data: BookingInput, *, now: datetime | None = None, field: str = "startsAt"
+) -> Session:
     """Book one session of a current mentorship at a Paris wall-clock time (R15)."""
-    starts_at = local_to_utc(data.starts_at, PARIS, fold=data.fold, field="startsAt")
+    starts_at = local_to_utc(data.starts_at, PARIS, fold=data.fold, field=field)
     reason = data.catch_up_reason.strip()
+    _check_kind(data.kind)
     if data.catch_up and data.kind != SessionKind.REGULAR:
         raise ValidationFailed("only a regular session can be a catch-up session", field="catchUp")
     if data.catch_up and not reason:
@@ -256,7 +252,6 @@ async def book_session(data: BookingInput) -> Session:
         mentorship = await _mentorship_at(data.mentorship_id, starts_at)
         student = await get_or_not_found(Student, mentorship.student_id, field="mentorshipId")
         minutes = minutes_for(data.kind, student, data.duration_minutes, field="durationMinutes")
-        _check_weekday(student, starts_at)
         await _check_order(mentorship, data.kind, starts_at)
         return await insert_session(
             mentorship,
@@ -266,6 +261,8 @@ async def book_session(data: BookingInput) -> Session:
             catch_up=data.catch_up,
             catch_up_reason=reason,
             notes=data.notes,
+            now=now,
+            field=field,
         )
 
 
@@ -277,6 +274,22 @@ class SkipReason(StrEnum):
     BEFORE_DISCOVERY = "before_discovery"
     WEEK_TAKEN = "week_taken"
     SLOT_TAKEN = "slot_taken"
+    PAST = "past"
+    OUTSIDE_PAIR = "outside_pair"
+    WEEKDAY_NOT_FUNDED = "weekday_not_funded"
+    OUTSIDE_AVAILABILITY = "outside_availability"
+
+
+# Each calendar refusal a week of a series can meet, and the reason the week is reported with.
+_SKIPS: tuple[tuple[type[DomainError], SkipReason], ...] = (
+    (absences.MentorAway, SkipReason.MENTOR_ABSENT),
+    (SlotTakenError, SkipReason.SLOT_TAKEN),
+    (WeekTaken, SkipReason.WEEK_TAKEN),
+    (calendar.InThePast, SkipReason.PAST),
+    (calendar.OutsidePair, SkipReason.OUTSIDE_PAIR),
+    (calendar.WeekdayNotFunded, SkipReason.WEEKDAY_NOT_FUNDED),
+    (calendar.OutsideAvailability, SkipReason.OUTSIDE_AVAILABILITY),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,25 +320,24 @@ class SeriesReport:
         return [o for o in self.occurrences if o.adjustment is not None]
 
 
-async def schedule_series(data: SeriesInput) -> SeriesReport:
+async def schedule_series(data: SeriesInput, *, now: datetime | None = None) -> SeriesReport:
     """Book the mentorship's weekly slot for ``weeks`` weeks at the same Paris wall-clock time (R13).
 
-    Weeks the mentor is away, weeks that already have a regular session, times already taken and weeks
-    before the discovery session are skipped and reported; the rest are booked. The daylight-saving rule
-    for the slot is ``domain.recurrence``'s (gap: first existing minute after; repeated hour: first).
+    Weeks before the discovery session, weeks listed as the mentor's absence, and weeks the calendar
+    checks refuse (``calendar.check_entry``: past, outside the pair, funding weekday, availability, the
+    mentor away, a taken time, a taken week) are skipped and reported; the rest are booked. The
+    daylight-saving rule for the slot is ``domain.recurrence``'s (gap: first existing minute after;
+    repeated hour: first).
     """
     if not 1 <= data.weeks <= MAX_SERIES_WEEKS:
         raise ValidationFailed(f"weeks must be between 1 and {MAX_SERIES_WEEKS}", field="weeks")
+    now = now or utc_now()
     absent = {week_monday(d) for d in data.absent_weeks}
     report = SeriesReport()
     async with in_transaction():
         mentorship = await _mentorship_at(data.mentorship_id)
         student = await get_or_not_found(Student, mentorship.student_id, field="mentorshipId")
         minutes = minutes_for(SessionKind.REGULAR, student, mentorship.slot_minutes, field="weeks")
-        if not student.allowed_weekdays & (1 << mentorship.slot_weekday):
-            raise ValidationFailed(
-                "the student's funding does not allow the slot's weekday (R11)", field="mentorshipId"
-            )
         discovery = (
             await Session.filter(
                 mentorship_id=mentorship.id, kind=SessionKind.DISCOVERY, status__in=DISCOVERY_HELD
@@ -348,16 +360,17 @@ async def schedule_series(data: SeriesInput) -> SeriesReport:
                 # A savepoint per week: a week refused by the database leaves the others booked.
                 async with in_transaction():
                     session = await insert_session(
-                        mentorship, kind=SessionKind.REGULAR, starts_at=occ.starts_at, minutes=minutes
+                        mentorship,
+                        kind=SessionKind.REGULAR,
+                        starts_at=occ.starts_at,
+                        minutes=minutes,
+                        now=now,
                     )
-            except WeekTaken as exc:
-                report.skipped.append(Skipped(occ, SkipReason.WEEK_TAKEN, exc.message))
-                continue
-            except SlotTakenError as exc:
-                report.skipped.append(Skipped(occ, SkipReason.SLOT_TAKEN, exc.message))
-                continue
-            except absences.MentorAway as exc:
-                report.skipped.append(Skipped(occ, SkipReason.MENTOR_ABSENT, exc.message))
+            except DomainError as exc:
+                reason = next((r for kind, r in _SKIPS if isinstance(exc, kind)), None)
+                if reason is None:
+                    raise
+                report.skipped.append(Skipped(occ, reason, exc.message))
                 continue
             report.created.append(session)
             report.occurrences.append(occ)
@@ -374,34 +387,56 @@ async def _open_session(session_id: int) -> Session:
     return session
 
 
+async def _lock_session(session_id: int) -> Session:
+    """Lock the session's people first, then the session: the order of every booking (mentor, student,
+    session), so that a move or an end never waits on a booking that waits on it."""
+    seen = await get_or_not_found(Session, session_id, field="id")
+    await calendar.lock_people([seen.mentor_id], [seen.student_id])
+    return await _open_session(session_id)
+
+
 async def reschedule_session(
     session_id: int,
     starts_at_local: datetime,
     *,
     fold: int | None = None,
     duration_minutes: int | None = None,
+    now: datetime | None = None,
 ) -> Session:
-    """Move a scheduled session; the calendar sees a higher SEQUENCE."""
+    """Move a scheduled session: the same rules as booking it, in the same order and with the same codes
+    (kind, R14 order, then ``calendar.check_entry``); the calendar sees a higher SEQUENCE."""
     starts_at = local_to_utc(starts_at_local, PARIS, fold=fold, field="startsAt")
     async with in_transaction():
-        session = await _open_session(session_id)
+        session = await _lock_session(session_id)
         if session.status != SessionStatus.SCHEDULED:
             raise Conflict("only a scheduled session can move", field="id")
+        _check_kind(session.kind)
         mentorship = await _mentorship_at(session.mentorship_id, starts_at)
         student = await get_or_not_found(Student, mentorship.student_id, field="id")
         minutes = minutes_for(
             session.kind, student, duration_minutes or session.duration_minutes, field="durationMinutes"
         )
-        _check_weekday(student, starts_at)
-        if session.kind == SessionKind.REGULAR and not session.catch_up:
-            await _check_week(session.student_id, starts_at, exclude=session.id)
-        await absences.check_not_away(session.mentor_id, starts_at, minutes)  # R5
-        await _check_free(session.mentor_id, session.student_id, starts_at, minutes, exclude=session.id)
+        await _check_order(mentorship, session.kind, starts_at, exclude=session.id)
+        entry = calendar.Entry(
+            mentor_id=session.mentor_id,
+            student_id=session.student_id,
+            starts_at=starts_at,
+            minutes=minutes,
+            kind=_entry_kind(session.kind, session.catch_up),
+            pair=mentorship,
+            exclude_session=session.id,
+        )
+        await calendar.check_entry(entry, now=now or utc_now())
         session.starts_at = starts_at
         session.duration_minutes = minutes
         session.sequence += 1
-        async with database_refusals():
-            await session.save()
+        try:
+            async with in_transaction():
+                await session.save()
+        except IntegrityError:
+            await _check_again(entry, "startsAt")
+            async with database_refusals():
+                raise
         return session
 
 
@@ -415,10 +450,23 @@ def _cancellation_status(session: Session, now: datetime) -> SessionStatus:
     )
 
 
+async def project_at(student_id: int, at: datetime) -> Project:
+    """The project the student was on at ``at`` (R17). A student leaves a project by finishing it
+    (``finishProject``), which creates that project's assessment at that moment: the project at ``at`` is
+    the one of the first assessment created after ``at``, else the current one (the current project
+    changes only through ``finishProject``)."""
+    moved_on = (
+        await Assessment.filter(student_id=student_id, created_at__gt=at).order_by("created_at", "id").first()
+    )
+    if moved_on is not None:
+        return await Project.get(id=moved_on.project_id)
+    student = await get_or_not_found(Student, student_id, field="id")
+    return await get_or_not_found(Project, student.current_project_id, field="id")
+
+
 async def _bill(session: Session, rates: Mapping[int, Decimal], now: datetime) -> None:
-    """R17: freeze the level of the student's project at this moment and the amount owed."""
-    student = await get_or_not_found(Student, session.student_id, field="id")
-    project = await get_or_not_found(Project, student.current_project_id, field="id")
+    """R17: freeze the level of the project the student was on at the session's time, and the amount."""
+    project = await project_at(session.student_id, session.starts_at)
     session.ended_at = now
     session.billed_level = project.level
     session.billed_amount = rates[project.level] if session.status in BILLABLE else Decimal("0")
@@ -481,11 +529,17 @@ class Ended:
     next_session: Session | None
 
 
+# R19: the next session is set about one week later: from 5 to 9 days (Paris dates) after this one.
+NEXT_SESSION_DAYS = (5, 9)
+
+
 async def end_session(data: EndInput, rates: Mapping[int, Decimal], *, now: datetime | None = None) -> Ended:
     """End a session: it must have a status (R16); it becomes billable at the level of the project the
-    student is on now (R17); optionally the next session is booked in the same transaction (R19)."""
+    student was on at the session's time (R17); optionally the next session, 5 to 9 days later (Paris
+    dates, R19), is booked in the same transaction with every booking rule."""
     now = now or utc_now()
     async with in_transaction():
+        await _lock_session(data.session_id)
         if data.status is not None:
             await set_status(data.session_id, data.status, now=now)
         session = await _open_session(data.session_id)
@@ -502,8 +556,18 @@ async def end_session(data: EndInput, rates: Mapping[int, Decimal], *, now: date
         await session.save()
         next_session = None
         if data.next_starts_at is not None:
+            low, high = NEXT_SESSION_DAYS
+            days = (data.next_starts_at.date() - session.starts_at.astimezone(PARIS).date()).days
+            if not low <= days <= high:
+                raise ValidationFailed(
+                    f"the next session is set about one week later (R19): {low} to {high} days after this "
+                    f"one, got {days}",
+                    field="nextStartsAt",
+                )
             next_session = await book_session(
-                BookingInput(session.mentorship_id, data.next_starts_at, fold=data.next_fold)
+                BookingInput(session.mentorship_id, data.next_starts_at, fold=data.next_fold),
+                now=now,
+                field="nextStartsAt",
             )
         return Ended(session, next_session)
 
@@ -524,25 +588,29 @@ async def update_notes(
 
 @dataclass(frozen=True, slots=True)
 class DiscoveryNoteInput:
-    """R18, every field optional text except the weekly hours."""
+    """R18. A field left ``None`` keeps its stored value (a partial update); ``weekly_hours`` is cleared
+    with ``clear_weekly_hours``."""
 
-    background: str = ""
-    motivation: str = ""
-    goals: str = ""
-    level: str = ""
+    background: str | None = None
+    motivation: str | None = None
+    goals: str | None = None
+    level: str | None = None
     weekly_hours: int | None = None
-    remarks: str = ""
-    next_week_objectives: str = ""
+    remarks: str | None = None
+    next_week_objectives: str | None = None
+    clear_weekly_hours: bool = False
 
 
 async def set_discovery_note(session_id: int, data: DiscoveryNoteInput) -> DiscoveryNote:
     if data.weekly_hours is not None and not 0 <= data.weekly_hours <= 80:
         raise ValidationFailed("weekly hours must be between 0 and 80", field="weeklyHours")
+    if data.clear_weekly_hours and data.weekly_hours is not None:
+        raise ValidationFailed("give weekly hours or clear them, not both", field="weeklyHours")
     async with in_transaction():
         session = await lock_or_not_found(Session, session_id, field="sessionId")
         if session.kind != SessionKind.DISCOVERY:
             raise ValidationFailed("only a discovery session has discovery notes (R18)", field="sessionId")
-        values = {
+        given: dict[str, str | int | None] = {
             "background": data.background,
             "motivation": data.motivation,
             "goals": data.goals,
@@ -551,7 +619,13 @@ async def set_discovery_note(session_id: int, data: DiscoveryNoteInput) -> Disco
             "remarks": data.remarks,
             "next_week_objectives": data.next_week_objectives,
         }
-        note, created = await DiscoveryNote.get_or_create(defaults=values, session_id=session.id)
-        if not created:
+        values: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        if data.clear_weekly_hours:
+            values["weekly_hours"] = None
+        note = await DiscoveryNote.select_for_update().get_or_none(session_id=session.id)
+        if note is None:
+            defaults: dict[str, Any] = {k: "" for k in given if k != "weekly_hours"}
+            return await DiscoveryNote.create(session_id=session.id, **{**defaults, **values})
+        if values:
             await note.update_from_dict(values).save()
         return note

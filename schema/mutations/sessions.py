@@ -117,16 +117,20 @@ class SessionNotesInput:
     private_comment: str | None = strawberry.field(default=None, description="Never shown to the student.")
 
 
-@strawberry.input(description="R18 fields of a discovery session's notes.")
+@strawberry.input(
+    description="R18 fields of a discovery session's notes. A field left out (or null) keeps its stored "
+    "value; an empty string clears a text; clearWeeklyHours clears the hours."
+)
 class DiscoveryNoteInput:
     session_id: int
-    background: str = ""
-    motivation: str = ""
-    goals: str = ""
-    level: str = ""
+    background: str | None = None
+    motivation: str | None = None
+    goals: str | None = None
+    level: str | None = None
     weekly_hours: int | None = None
-    remarks: str = ""
-    next_week_objectives: str = ""
+    remarks: str | None = None
+    next_week_objectives: str | None = None
+    clear_weekly_hours: bool = False
 
 
 @strawberry.type
@@ -252,8 +256,8 @@ class SessionMutations:
         return await attempt_booking(run)
 
     @strawberry.mutation(
-        description="End a session (status required, R16): billable at the student's current level (R17); "
-        "optionally book the next one (R19)."
+        description="End a session (status required, R16): billable at the level of the project the student "
+        "was on at the session's time (R17); optionally book the next one, 5 to 9 days later (R19)."
     )
     async def end_session(self, info: Info, input: EndSessionInput) -> EndSessionResult:
         async def run() -> EndSessionPayload:
@@ -298,6 +302,7 @@ class SessionMutations:
                     weekly_hours=input.weekly_hours,
                     remarks=input.remarks,
                     next_week_objectives=input.next_week_objectives,
+                    clear_weekly_hours=input.clear_weekly_hours,
                 ),
             )
             return DiscoveryNotePayload(session_id=input.session_id, note=DiscoveryNote.of(note))

@@ -38,6 +38,7 @@ from domain.services import absences, events, runs, sessions
 from domain.services.sessions import BookingInput, SeriesInput, SkipReason
 from jobs.snapshot import load_snapshot
 from jobs.tasks import run_matching
+from tests import factories
 from tests.conftest import Backend
 from tests.factories import catalogue, mentor, pair, student
 
@@ -169,6 +170,7 @@ async def test_nothing_is_booked_inside_an_absence_and_catch_ups_fill_the_week_a
     with pytest.raises(absences.MentorAway) as refused:
         await book(pairs[0], at(W2 + timedelta(days=2)))
     assert refused.value.code is ErrorCode.MENTOR_AWAY and refused.value.field == "startsAt"
+    await factories.open_all_week(pairs[1])
     with pytest.raises(absences.MentorAway):
         await book(pairs[1], at(W2 + timedelta(days=6), 23), catch_up=True)  # the last evening
     with pytest.raises(absences.MentorAway):

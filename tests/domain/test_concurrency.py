@@ -20,9 +20,11 @@ async def test_concurrent_pairings_never_exceed_capacity(db: Backend) -> None:
 
     async def pair(k: int, student_id: int) -> bool:
         # Each discovery session at its own hour, so only capacity (R2) can refuse.
-        at = datetime(2026, 11, 23 + k % 5, 8 + k // 5, 0)
+        at = datetime(2026, 11, 23 + k % 5, 18 + k // 5, 0)
         try:
-            await mentorships.create_mentorship(mentorships.MentorshipInput(student_id, mentor.id, at))
+            await mentorships.create_mentorship(
+                mentorships.MentorshipInput(student_id, mentor.id, at), now=factories.BUILD_NOW
+            )
             return True
         except Conflict:
             return False

@@ -28,6 +28,7 @@ async def mentoring_since(day: date) -> tuple[Mentor, Path, list[Project]]:
     path, projects = await factories.catalogue(2)
     mentor = await factories.mentor(projects)
     student = await factories.student(path, projects[0])
+    await factories.open_all_week(mentor_id=mentor.id, student_id=student.id)  # any day of the week
     await factories.pair(student, mentor, datetime(day.year, day.month, day.day, 19, 0))
     return mentor, path, projects
 

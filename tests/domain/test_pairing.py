@@ -13,7 +13,7 @@ from domain.models import Event, PairingChange, Session
 from domain.paris_time import paris_today
 from domain.services import pairing, sessions
 from tests.conftest import Backend
-from tests.factories import catalogue, mentor, pair, student
+from tests.factories import catalogue, mentor, open_all_week, pair, student
 
 TODAY = paris_today()
 
@@ -51,6 +51,7 @@ async def test_a_pair_ended_before_its_first_day_keeps_no_session(db: Backend) -
     path, projects = await catalogue(1)
     m = await mentor(projects)
     s = await student(path, projects[0])
+    await open_all_week(mentor_id=m.id, student_id=s.id)  # TODAY + 5 may be a weekend
     upcoming = await pair(s, m, datetime.combine(TODAY + timedelta(days=5), time(19)))
     discovery = await Session.get(mentorship_id=upcoming.id, kind=SessionKind.DISCOVERY)
 

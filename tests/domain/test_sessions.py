@@ -13,6 +13,7 @@ from api.settings import DEFAULT_RATES
 from domain.enums import SessionKind, SessionStatus
 from domain.errors import (
     AmbiguousLocalTime,
+    AssessorWasMentor,
     Conflict,
     NonexistentLocalTime,
     SlotTaken,
@@ -20,7 +21,7 @@ from domain.errors import (
     ValidationFailed,
     WeekTaken,
 )
-from domain.models import Mentorship, Project, Session, Student
+from domain.models import MentorAbsence, Mentorship, Project, Session, Student
 from domain.paris_time import PARIS
 from domain.services import billing, sessions
 from domain.services.sessions import BookingInput, EndInput
@@ -44,6 +45,7 @@ def book(m: Mentorship, at: datetime, **kw: object) -> BookingInput:
 
 async def test_nonexistent_and_ambiguous_paris_times_are_typed(db: Backend) -> None:
     m = await setup_pair()
+    await factories.open_all_week(m)
     with pytest.raises(NonexistentLocalTime):
         await sessions.book_session(book(m, datetime(2027, 3, 28, 2, 30), catch_up=True, catch_up_reason="x"))
     with pytest.raises(AmbiguousLocalTime):
@@ -64,10 +66,8 @@ async def test_lengths_by_kind_and_profile(db: Backend) -> None:
         await sessions.book_session(book(m, NEXT_TUESDAY, kind=SessionKind.DISCOVERY))
     regular = await sessions.book_session(book(m, NEXT_TUESDAY))
     assert regular.duration_minutes == 45  # the profile's length
-    presentation = await sessions.book_session(
-        book(m, NEXT_TUESDAY + timedelta(hours=1), kind=SessionKind.PRESENTATION)
-    )
-    assert presentation.duration_minutes == 30
+    with pytest.raises(AssessorWasMentor):  # R20: a presentation is an assessment's, never the pair's
+        await sessions.book_session(book(m, NEXT_TUESDAY + timedelta(hours=1), kind=SessionKind.PRESENTATION))
     # A student whose profile says 30 minutes may have 30-minute regular sessions.
     await Student.filter(id=m.student_id).update(session_minutes=30)
     short = await sessions.book_session(book(m, NEXT_TUESDAY + timedelta(days=7), duration_minutes=30))
@@ -83,6 +83,15 @@ async def test_discovery_comes_first(db: Backend) -> None:
 
 async def test_one_regular_session_a_week_except_marked_catch_ups(db: Backend) -> None:
     m = await setup_pair()
+    await factories.open_all_week(m)
+    # A short absence of the mentor the week before (R5): catch-ups are allowed until 2026-12-06.
+    await MentorAbsence.create(
+        mentor_id=m.mentor_id,
+        starts_on=date(2026, 11, 25),
+        ends_on=date(2026, 11, 27),
+        starts_at=datetime(2026, 11, 24, 23, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 11, 27, 23, 0, tzinfo=UTC),
+    )
     await sessions.book_session(book(m, NEXT_TUESDAY))
     with pytest.raises(WeekTaken):
         await sessions.book_session(book(m, NEXT_TUESDAY + timedelta(days=3)))
@@ -188,8 +197,13 @@ async def test_statuses_follow_the_24_hour_rule_and_ending_needs_one(db: Backend
     assert late.billed_amount == Decimal("35") and late.sequence == 1
     with pytest.raises(Conflict):
         await sessions.cancel_session(s.id, DEFAULT_RATES, now=start - timedelta(hours=23))
-    # A late cancellation frees the time and keeps the week's session: a catch-up can take its place.
-    again = await sessions.book_session(book(m, NEXT_TUESDAY, catch_up=True, catch_up_reason="rebooked"))
+    # A late cancellation frees the time and keeps the week's session; a catch-up is only for a mentor's
+    # absence (R5), so the next session is the next week's.
+    with pytest.raises(ValidationFailed) as not_due:
+        await sessions.book_session(book(m, NEXT_TUESDAY, catch_up=True, catch_up_reason="rebooked"))
+    assert not_due.value.field == "catchUp"
+    again = await sessions.book_session(book(m, NEXT_TUESDAY + timedelta(days=7)))
+    start = again.starts_at
     with pytest.raises(ValidationFailed):  # a started session is completed or missed, not cancelled
         await sessions.cancel_session(again.id, DEFAULT_RATES, now=start + timedelta(minutes=5))
 
@@ -264,7 +278,7 @@ async def test_discovery_notes_have_the_r18_fields(db: Backend) -> None:
         ),
     )
     again = await sessions.set_discovery_note(discovery.id, sessions.DiscoveryNoteInput(weekly_hours=25))
-    assert again.id == note.id and again.weekly_hours == 25 and again.background == ""
+    assert again.id == note.id and again.weekly_hours == 25 and again.background == "baker"  # partial
     regular = await sessions.book_session(book(m, NEXT_TUESDAY))
     with pytest.raises(ValidationFailed):
         await sessions.set_discovery_note(regular.id, sessions.DiscoveryNoteInput())

@@ -107,8 +107,12 @@ async def test_a_stored_five_year_series_in_the_changed_hour(db: Backend) -> Non
     PostgreSQL the database's own conversion of each stored instant agrees."""
     path, projects = await factories.catalogue(1)
     mentor = await factories.mentor(projects)
-    m = await factories.pair(await factories.student(path, projects[0]), mentor, datetime(2026, 1, 4, 2, 30))
-    report = await sessions.schedule_series(sessions.SeriesInput(m.id, FIRST_WEEK, WEEKS))
+    student = await factories.student(path, projects[0])
+    await factories.open_all_week(mentor_id=mentor.id, student_id=student.id)
+    m = await factories.pair(student, mentor, datetime(2026, 1, 4, 2, 30))
+    report = await sessions.schedule_series(
+        sessions.SeriesInput(m.id, FIRST_WEEK, WEEKS), now=factories.BUILD_NOW
+    )
     assert len(report.created) == WEEKS and report.skipped == []
     assert [o.adjustment for o in report.adjusted] == [Adjustment.GAP_MOVED, Adjustment.AMBIGUOUS_FIRST] * 5
     rows = await Session.filter(mentorship_id=m.id, kind="regular").order_by("starts_at")

@@ -21,7 +21,9 @@ async def a_mentor_past_their_last_day() -> tuple[Mentor, Mentorship]:
     path, projects = await catalogue(1)
     leaver = await mentor(projects, n=1, capacity=3)
     learner = await student(path, projects[0], n=1)
-    pairing = await pair(learner, leaver, datetime.combine(TODAY - timedelta(days=30), time(19)))
+    first_day = TODAY - timedelta(days=30)
+    first_day -= timedelta(days=max(0, first_day.weekday() - 4))  # a weekday evening: both are available
+    pairing = await pair(learner, leaver, datetime.combine(first_day, time(19)))
     # The notice was given weeks ago (giveNotice refuses a last day less than 14 days ahead).
     await Mentor.filter(id=leaver.id).update(
         notice_given_on=TODAY - timedelta(days=20), last_day=TODAY - timedelta(days=1)

@@ -14,12 +14,12 @@ from tortoise.transactions import in_transaction
 from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause, Role
 from domain.models import Assessment, Event, Mentor, Project, Student
 from domain.paris_time import week_monday
-from domain.services import events, mentors, pairing, sessions
+from domain.services import availability, events, mentors, pairing, sessions
 from domain.services.tokens import issue_token
 from jobs.events import announce
 from jobs.snapshot import load_snapshot
 from tests.conftest import Backend, GraphQLClient
-from tests.factories import catalogue, mentor, pair, student
+from tests.factories import EVENINGS, catalogue, mentor, pair, student
 from tests.jobs.helpers import fresh_jobs
 from tests.schema.test_subscriptions import MENTOR_SUB, _pair, connected
 
@@ -132,6 +132,7 @@ async def test_manual_assignment_refusals_store_nothing(db: Backend, gql: GraphQ
     assessment_id, s, current, past, free, _projects = await _awaiting()
     auto = (await gql(AUTO, {"id": assessment_id}))["autoAssignAssessor"]
     assert auto == {"__typename": "AssessmentPayload", "assessment": {"status": "AWAITING_ASSESSOR"}}
+    await availability.set_mentor_availability(free.id, EVENINGS)  # staff choose inside it
 
     def assign(mentor_id: int, at: str, **extra: Any) -> dict[str, Any]:
         return {"input": {"assessmentId": assessment_id, "mentorId": mentor_id, "startsAt": at, **extra}}
@@ -174,6 +175,7 @@ async def test_manual_assignment_refusals_store_nothing(db: Backend, gql: GraphQ
 
 async def test_who_reads_assessments_and_records_the_result(db: Backend, client: httpx.AsyncClient) -> None:
     assessment_id, s, current, _past, free, _projects = await _awaiting()
+    await availability.set_mentor_availability(free.id, EVENINGS)
     gql = GraphQLClient(client)
     await gql(
         ASSIGN,
@@ -238,6 +240,7 @@ async def test_the_assessor_is_never_made_the_students_mentor(db: Backend, gql: 
     """R20 the other way round: while a presentation is scheduled, its assessor cannot become the
     student's mentor, by hand or by a run."""
     assessment_id, s, current, _past, free, _projects = await _awaiting()
+    await availability.set_mentor_availability(free.id, EVENINGS)
     at = {"assessmentId": assessment_id, "mentorId": free.id, "startsAt": "2030-01-15T18:00"}
     assert (await gql(ASSIGN, {"input": at}))["assignAssessor"]["__typename"] == "AssessmentPayload"
     now = await current.mentorships.filter(ended_on__isnull=True).first()

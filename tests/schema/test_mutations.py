@@ -226,17 +226,18 @@ async def test_pairing_refuses_a_paris_time_that_does_not_exist(gql: GraphQLClie
     path, projects = await factories.catalogue()
     mentor = await factories.mentor(projects)
     student = await factories.student(path, projects[0])
+    await factories.open_all_week(mentor_id=mentor.id, student_id=student.id)  # Sunday nights
     ids = {"studentId": student.id, "mentorId": mentor.id}
-    gap = await gql(CREATE_MENTORSHIP, {"input": {**ids, "firstSessionAt": "2026-03-29T02:30"}})
+    gap = await gql(CREATE_MENTORSHIP, {"input": {**ids, "firstSessionAt": "2027-03-28T02:30"}})
     assert gap["createMentorship"]["code"] == "NONEXISTENT_LOCAL_TIME"
     assert gap["createMentorship"]["field"] == "firstSessionAt"
-    twice = await gql(CREATE_MENTORSHIP, {"input": {**ids, "firstSessionAt": "2026-10-25T02:30"}})
+    twice = await gql(CREATE_MENTORSHIP, {"input": {**ids, "firstSessionAt": "2027-10-31T02:30"}})
     assert twice["createMentorship"]["code"] == "AMBIGUOUS_LOCAL_TIME"
     assert await Mentorship.all().count() == 0 and await Session.all().count() == 0
-    chosen = await gql(CREATE_MENTORSHIP, {"input": {**ids, "firstSessionAt": "2026-10-25T02:30", "fold": 1}})
+    chosen = await gql(CREATE_MENTORSHIP, {"input": {**ids, "firstSessionAt": "2027-10-31T02:30", "fold": 1}})
     assert chosen["createMentorship"]["mentorship"]["slot"] == {"weekday": 6, "start": "02:30", "minutes": 45}
     session = await Session.get()
-    assert session.starts_at.isoformat() == "2026-10-25T01:30:00+00:00"
+    assert session.starts_at.isoformat() == "2027-10-31T01:30:00+00:00"
 
 
 async def test_pairing_enforces_project_capacity_and_one_mentor(gql: GraphQLClient) -> None:
@@ -245,7 +246,7 @@ async def test_pairing_enforces_project_capacity_and_one_mentor(gql: GraphQLClie
     s1 = await factories.student(path, projects[0], n=1)
     s2 = await factories.student(path, projects[0], n=2)
     s3 = await factories.student(path, projects[1], n=3)
-    at = "2026-11-24T19:00"
+    at = "2026-12-01T19:00"
     first = await gql(
         CREATE_MENTORSHIP, {"input": {"studentId": s1.id, "mentorId": mentor.id, "firstSessionAt": at}}
     )

@@ -96,7 +96,7 @@ async def test_each_unplaced_student_gets_its_reason_and_closest_mentors(
     unplaced = {u["studentId"]: u for u in run["proposal"]["unplaced"]}
     assert set(unplaced) == {wants_full.id, saturday.id}
     assert unplaced[wants_full.id]["reason"] == "ALL_MENTORS_FULL", unplaced[wants_full.id]
-    assert unplaced[wants_full.id]["facts"]["mentors_for_project"] == 1
+    assert unplaced[wants_full.id]["facts"]["mentorsForProject"] == 1
     assert unplaced[wants_full.id]["closestMentorIds"] == [full.id]
     assert unplaced[saturday.id]["reason"] == "NO_COMMON_SLOT", unplaced[saturday.id]
 

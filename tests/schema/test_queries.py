@@ -63,13 +63,13 @@ async def test_filters_mentors_by_project_and_path_and_students_without_mentor(g
 async def test_sessions_of_a_paris_week(gql: GraphQLClient) -> None:
     path, projects = await factories.catalogue()
     mentor = await factories.mentor(projects)
+    first = await factories.student(path, projects[0], n=1)
+    second = await factories.student(path, projects[0], n=2)
+    for s in (first, second):
+        await factories.open_all_week(mentor_id=mentor.id, student_id=s.id)  # around midnight
     # Sunday 23:30 Paris is Sunday 22:30 UTC: it belongs to the Paris week of Monday 23 November.
-    await factories.pair(
-        await factories.student(path, projects[0], n=1), mentor, datetime(2026, 11, 29, 23, 30)
-    )
-    await factories.pair(
-        await factories.student(path, projects[0], n=2), mentor, datetime(2026, 11, 30, 0, 30)
-    )
+    await factories.pair(first, mentor, datetime(2026, 11, 29, 23, 30))
+    await factories.pair(second, mentor, datetime(2026, 11, 30, 0, 30))
     week = await gql('{ sessions(week: "2026-11-25") { edges { node { startsAtParis kind } } } }')
     assert week["sessions"]["edges"] == [
         {"node": {"startsAtParis": "2026-11-29T23:30+01:00", "kind": "DISCOVERY"}}

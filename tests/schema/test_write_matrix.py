@@ -195,6 +195,7 @@ OWN_WRITES = {
         "addMentorPath",
         "recordAbsence",
         "cancelAbsence",
+        "updateStudent",  # R10: their current student's profile
     },
     "student": {"updateStudent", "setStudentAvailability", "requestMentorChange"},
 }
