@@ -36,6 +36,7 @@ export function makeClient(): Client {
   return new Client({
     url: apiUrl(),
     requestPolicy: "cache-and-network",
+    preferGetMethod: false, // the API takes JSON POSTs only
     fetchOptions: () => ({ headers: { authorization: `Bearer ${token() ?? ""}` } }),
     exchanges: [
       cacheExchange,

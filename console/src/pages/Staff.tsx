@@ -506,7 +506,7 @@ function Review({ runId, names, status }: { runId: string; names: Map<number, st
           </thead>
           <tbody>
             {changes.map((p) => (
-              <tr key={p.studentId}>
+              <tr key={p.studentId} data-student={p.studentId} data-mentor={p.mentorId} data-change={p.change}>
                 <td>
                   <input
                     type="checkbox"
