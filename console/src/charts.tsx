@@ -66,7 +66,7 @@ export function LoadChart({ title, bars }: { title: string; bars: LoadBar[] }) {
   const row = 16;
   const labelW = 150;
   const maxCap = Math.max(1, ...bars.map((b) => Math.max(b.capacity, b.after)));
-  const unit = (W - labelW - 40) / maxCap;
+  const unit = (W - labelW - 70) / maxCap;
   const height = bars.length * row + 24;
   return (
     <figure className="chart">

@@ -255,6 +255,8 @@ export function MentorPage({ mentorId }: { mentorId: number }) {
           <button type="button" onClick={() => setWeek(addDays(week, 7))}>
             Next week
           </button>
+          <label htmlFor="week-of">Go to the week of</label>
+          <input id="week-of" type="date" value={week} onChange={(e) => e.target.value && setWeek(e.target.value)} />
         </div>
         {mentor.parisAvailability.notice && (
           <p className="notice" role="note" data-testid="dst-notice">
@@ -262,27 +264,28 @@ export function MentorPage({ mentorId }: { mentorId: number }) {
           </p>
         )}
         <h3>Availability</h3>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Paris time</th>
-              <th scope="col">{mentor.timezone}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {mentor.parisAvailability.windows.map((w, i) => {
-              const own = mentor.availability[i];
-              return (
-                <tr key={i}>
-                  <td>
-                    {weekdayName(w.weekday)} {w.start}–{w.end}
-                  </td>
-                  <td>{own ? `${weekdayName(own.weekday)} ${own.start}–${own.end}` : "–"}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="columns">
+          <div>
+            <h4>In Paris time</h4>
+            <ul data-testid="paris-windows">
+              {mentor.parisAvailability.windows.map((w, i) => (
+                <li key={i}>
+                  {weekdayName(w.weekday)} {w.start}–{w.end}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div>
+            <h4>In {mentor.timezone}</h4>
+            <ul>
+              {mentor.availability.map((w, i) => (
+                <li key={i}>
+                  {weekdayName(w.weekday)} {w.start}–{w.end}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
         <h3>Sessions</h3>
         <table data-testid="sessions">
           <thead>
@@ -389,6 +392,7 @@ function BookForm({
   const [pair, setPair] = useState("");
   const [when, setWhen] = useState("");
   const [notes, setNotes] = useState("");
+  const [kind, setKind] = useState("REGULAR");
   const [result, setResult] = useState<Outcome | null>(null);
   const [, book] = useMutation(Book);
   return (
@@ -398,7 +402,7 @@ function BookForm({
         className="grid"
         onSubmit={async (e) => {
           e.preventDefault();
-          const r = await book({ input: { mentorshipId: Number(pair), startsAt: when, notes } });
+          const r = await book({ input: { mentorshipId: Number(pair), startsAt: when, notes, kind: kind as "REGULAR" } });
           const value = r.data?.bookSession;
           setResult(
             outcome(value, r.error, value?.__typename === "SessionPayload" ? `Booked ${value.session.startsAtParis} (Paris).` : ""),
@@ -416,6 +420,11 @@ function BookForm({
                 {s.name}
               </option>
             ))}
+        </select>
+        <label htmlFor="book-kind">Kind</label>
+        <select id="book-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+          <option value="REGULAR">Regular</option>
+          <option value="DISCOVERY">Discovery (a pair's first session)</option>
         </select>
         <label htmlFor="book-when">Start (Paris time)</label>
         <input id="book-when" type="datetime-local" required value={when} onChange={(e) => setWhen(e.target.value)} />

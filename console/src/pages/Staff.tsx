@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useClient, useMutation, useQuery, useSubscription } from "urql";
 import { LineChart, LoadChart } from "../charts";
 import { graphql } from "../gql";
-import type { RunProgressSubscription, StaffMentorsQuery } from "../gql/graphql";
+import type { RunProgressSubscription, StaffMentorsQuery, StudentNamesQuery } from "../gql/graphql";
 import { OutcomeLine, outcome, weekdayName, type Outcome } from "../ui";
 
 const PathsQuery = graphql(`
@@ -186,6 +186,51 @@ const RunQuery = graphql(`
   }
 `);
 
+const StudentNamesQuery = graphql(`
+  query StudentNames($after: String) {
+    students(first: 100, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+/** Every student's name, page after page, for the review's tables. */
+function useStudentNames(): Map<number, string> {
+  const client = useClient();
+  const [names, setNames] = useState<Map<number, string>>(new Map());
+  useEffect(() => {
+    let stop = false;
+    (async () => {
+      const all = new Map<number, string>();
+      let after: string | null = null;
+      for (let page = 0; page < 200 && !stop; page++) {
+        const result: { data?: StudentNamesQuery } = await client
+          .query(StudentNamesQuery, { after }, { requestPolicy: "network-only" })
+          .toPromise();
+        const connection: StudentNamesQuery["students"] | undefined = result.data?.students;
+        if (!connection) break;
+        connection.edges.forEach((e) => all.set(e.node.id, e.node.name));
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor ?? null;
+      }
+      if (!stop) setNames(all);
+    })();
+    return () => {
+      stop = true;
+    };
+  }, [client]);
+  return names;
+}
+
 type Mentor = { id: number; name: string; capacity: number; load: number; status: string };
 
 /** Every mentor, page after page (the API caps a page at 100). */
@@ -223,6 +268,8 @@ export function StaffPage() {
   const { mentors, total } = useAllMentors();
   const [runId, setRunId] = useState<string | null>(null);
   const names = useMemo(() => new Map(mentors.map((m) => [m.id, m.name])), [mentors]);
+  const studentNames = useStudentNames();
+  const refresh = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
   const paths = data?.paths.edges.map((e) => e.node) ?? [];
   return (
     <>
@@ -269,7 +316,15 @@ export function StaffPage() {
           </>
         )}
       </section>
-      {runId && <RunView key={runId} runId={runId} names={names} />}
+      {runId && (
+        <RunView
+          key={runId}
+          runId={runId}
+          names={names}
+          students={studentNames}
+          onEnded={refresh}
+        />
+      )}
     </>
   );
 }
@@ -300,7 +355,7 @@ function Fill({ mentors, total }: { mentors: Mentor[]; total: number }) {
       <p>
         {total} mentors, {load} of {seats} seats taken ({seats ? Math.round((100 * load) / seats) : 0}%).
       </p>
-      <svg viewBox="0 0 420 110" role="img" aria-label={buckets.map((b) => `${b.label}: ${b.count}`).join(", ")}>
+      <svg className="small" viewBox="0 0 420 110" role="img" aria-label={buckets.map((b) => `${b.label}: ${b.count}`).join(", ")}>
         <title>Mentors by fill</title>
         {buckets.map((b, i) => (
           <g key={b.label} transform={`translate(0, ${i * 26})`}>
@@ -365,7 +420,17 @@ type ProgressEvent = RunProgressSubscription["matchingRunProgress"];
 
 const ACTIVE = new Set(["QUEUED", "RUNNING"]);
 
-function RunView({ runId, names }: { runId: string; names: Map<number, string> }) {
+function RunView({
+  runId,
+  names,
+  students,
+  onEnded,
+}: {
+  runId: string;
+  names: Map<number, string>;
+  students: Map<number, string>;
+  onEnded: () => void;
+}) {
   const [{ data: events }] = useSubscription(
     { query: RunProgress, variables: { runId } },
     (previous: ProgressEvent[] = [], event) => [...previous, event.matchingRunProgress],
@@ -374,6 +439,10 @@ function RunView({ runId, names }: { runId: string; names: Map<number, string> }
   const status = last?.status ?? "…";
   const [, cancel] = useMutation(CancelRun);
   const [cancelled, setCancelled] = useState<Outcome | null>(null);
+  const ended = !!last && !ACTIVE.has(status);
+  useEffect(() => {
+    if (ended) onEnded();
+  }, [ended, onEnded]);
   const points = (events ?? []).filter((e) => e.elapsedS > 0 || e.placed > 0 || e.upperBound > 0);
   return (
     <section aria-labelledby="run-h" className="run">
@@ -403,12 +472,22 @@ function RunView({ runId, names }: { runId: string; names: Map<number, string> }
           { name: "bound", color: "#8a4b00", points: points.map((e) => ({ x: e.elapsedS, y: e.upperBound })) },
         ]}
       />
-      {last && !ACTIVE.has(status) && <Review runId={runId} names={names} status={status} />}
+      {last && !ACTIVE.has(status) && <Review runId={runId} names={names} students={students} status={status} />}
     </section>
   );
 }
 
-function Review({ runId, names, status }: { runId: string; names: Map<number, string>; status: string }) {
+function Review({
+  runId,
+  names,
+  students: studentNames,
+  status,
+}: {
+  runId: string;
+  names: Map<number, string>;
+  students: Map<number, string>;
+  status: string;
+}) {
   const [{ data, fetching }, refetch] = useQuery({ query: RunQuery, variables: { id: runId }, requestPolicy: "network-only" });
   const run = data?.matchingRun;
   const proposal = run?.proposal;
@@ -427,6 +506,7 @@ function Review({ runId, names, status }: { runId: string; names: Map<number, st
     );
   }
   const mentor = (id: number | null | undefined) => (id == null ? "–" : `${names.get(id) ?? "Mentor"} #${id}`);
+  const student = (id: number) => `${studentNames.get(id) ?? "Student"} #${id}`;
   const bars = proposal.mentorLoads
     .filter((l) => l.proposed > 0 || l.leaving > 0)
     .map((l) => ({ label: mentor(l.mentorId), capacity: l.capacity, current: l.current, after: l.after, over: l.overCapacity }));
@@ -471,7 +551,7 @@ function Review({ runId, names, status }: { runId: string; names: Map<number, st
             <tbody>
               {students.map((u) => (
                 <tr key={u.studentId}>
-                  <td>#{u.studentId}</td>
+                  <td>{student(u.studentId)}</td>
                   <td>
                     {Object.entries((u.facts ?? {}) as Record<string, unknown>)
                       .map(([k, v]) => `${k}: ${String(v)}`)
@@ -510,7 +590,7 @@ function Review({ runId, names, status }: { runId: string; names: Map<number, st
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`Publish student #${p.studentId}`}
+                    aria-label={`Publish ${student(p.studentId)}`}
                     checked={!rejected.has(p.studentId)}
                     onChange={(e) => {
                       const next = new Set(rejected);
@@ -520,7 +600,7 @@ function Review({ runId, names, status }: { runId: string; names: Map<number, st
                     }}
                   />
                 </td>
-                <td>#{p.studentId}</td>
+                <td>{student(p.studentId)}</td>
                 <td>{p.change}</td>
                 <td>{mentor(p.mentorId)}</td>
                 <td>{slot(p.slot)}</td>
