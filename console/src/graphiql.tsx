@@ -16,7 +16,7 @@ const fetcher = createGraphiQLFetcher({
   wsConnectionParams: authorization ? { authorization } : {},
 });
 
-const defaultQuery = `# ${current ? "Signed in from the console: the token is sent with every request." : "Not signed in: sign in at /console/ first for a token."}
+const defaultQuery = `# ${current ? "Your console token goes with each request." : "Sign in at /console/ first."}
 {
   viewer { role mentorId studentId }
 }

@@ -222,6 +222,9 @@ def test_staff_runs_publishes_a_selection_and_the_mentor_sees_it_live(
     rejected.get_by_role("checkbox").uncheck()
     page.get_by_role("button", name=re.compile(r"^Publish selected")).click()
     expect(page.get_by_role("status").filter(has_text="Published:")).to_be_visible(timeout=30_000)
+    # The glance follows: fewer students wait, path by path.
+    expect(page.get_by_test_id("waiting-total")).not_to_have_text(str(waiting))
+    assert int(page.get_by_test_id("waiting-total").inner_text()) < waiting
     page.screenshot(path=str(SHOTS / "staff-published.png"), full_page=True)
 
     # The mentor's page receives the new assignment without a reload, and its students list follows.

@@ -234,7 +234,7 @@ function useStudentNames(): Map<number, string> {
 type Mentor = { id: number; name: string; capacity: number; load: number; status: string };
 
 /** Every mentor, page after page (the API caps a page at 100). */
-function useAllMentors(): { mentors: Mentor[]; total: number } {
+function useAllMentors(tick: number): { mentors: Mentor[]; total: number } {
   const client = useClient();
   const [state, setState] = useState<{ mentors: Mentor[]; total: number }>({ mentors: [], total: 0 });
   useEffect(() => {
@@ -259,17 +259,22 @@ function useAllMentors(): { mentors: Mentor[]; total: number } {
     return () => {
       stop = true;
     };
-  }, [client]);
+  }, [client, tick]);
   return state;
 }
 
 export function StaffPage() {
   const [{ data }, refetch] = useQuery({ query: PathsQuery });
-  const { mentors, total } = useAllMentors();
+  const [tick, setTick] = useState(0); // bumped after a publish: the glance figures are fetched again
+  const { mentors, total } = useAllMentors(tick);
   const [runId, setRunId] = useState<string | null>(null);
   const names = useMemo(() => new Map(mentors.map((m) => [m.id, m.name])), [mentors]);
   const studentNames = useStudentNames();
   const refresh = useCallback(() => refetch({ requestPolicy: "network-only" }), [refetch]);
+  const published = useCallback(() => {
+    refetch({ requestPolicy: "network-only" });
+    setTick((t) => t + 1);
+  }, [refetch]);
   const paths = data?.paths.edges.map((e) => e.node) ?? [];
   return (
     <>
@@ -288,7 +293,7 @@ export function StaffPage() {
           </thead>
           <tbody>
             {paths.map((p) => (
-              <PathWaitingRow key={p.id} id={p.id} name={p.name} />
+              <PathWaitingRow key={p.id} id={p.id} name={p.name} tick={tick} />
             ))}
           </tbody>
         </table>
@@ -323,14 +328,18 @@ export function StaffPage() {
           names={names}
           students={studentNames}
           onEnded={refresh}
+          onPublished={published}
         />
       )}
     </>
   );
 }
 
-function PathWaitingRow({ id, name }: { id: number; name: string }) {
-  const [{ data }] = useQuery({ query: PathWaitingQuery, variables: { pathId: id } });
+function PathWaitingRow({ id, name, tick }: { id: number; name: string; tick: number }) {
+  const [{ data }, refetch] = useQuery({ query: PathWaitingQuery, variables: { pathId: id } });
+  useEffect(() => {
+    if (tick) refetch({ requestPolicy: "network-only" });
+  }, [tick, refetch]);
   return (
     <tr>
       <th scope="row">{name}</th>
@@ -425,11 +434,13 @@ function RunView({
   names,
   students,
   onEnded,
+  onPublished,
 }: {
   runId: string;
   names: Map<number, string>;
   students: Map<number, string>;
   onEnded: () => void;
+  onPublished: () => void;
 }) {
   const [{ data: events }] = useSubscription(
     { query: RunProgress, variables: { runId } },
@@ -472,7 +483,7 @@ function RunView({
           { name: "bound", color: "#8a4b00", points: points.map((e) => ({ x: e.elapsedS, y: e.upperBound })) },
         ]}
       />
-      {last && !ACTIVE.has(status) && <Review runId={runId} names={names} students={students} status={status} />}
+      {last && !ACTIVE.has(status) && <Review runId={runId} names={names} students={students} status={status} onPublished={onPublished} />}
     </section>
   );
 }
@@ -482,11 +493,13 @@ function Review({
   names,
   students: studentNames,
   status,
+  onPublished,
 }: {
   runId: string;
   names: Map<number, string>;
   students: Map<number, string>;
   status: string;
+  onPublished: () => void;
 }) {
   const [{ data, fetching }, refetch] = useQuery({ query: RunQuery, variables: { id: runId }, requestPolicy: "network-only" });
   const run = data?.matchingRun;
@@ -521,6 +534,10 @@ function Review({
         ? `Published: ${value.created.length} pairs created, ${value.ended.length} ended.`
         : "";
     setPublished(outcome(value, r.error, done));
+    if (value?.__typename === "PublishPayload") {
+      onPublished();
+      refetch({ requestPolicy: "network-only" });
+    }
   };
   const slot = (s: { weekday: number; start: string; minutes: number } | null | undefined) =>
     s ? `${weekdayName(s.weekday)} ${s.start} (${s.minutes} min)` : "–";
