@@ -14,6 +14,7 @@ const config: CodegenConfig = {
       config: {
         useTypeImports: true,
         enumsAsTypes: true,
+        onlyOperationTypes: true,
         scalars: { Date: "string", DateTime: "string", UUID: "string", Decimal: "string", JSON: "unknown" },
       },
     },
