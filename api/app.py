@@ -5,19 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import strawberry
 from redis.asyncio import Redis
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -170,6 +175,13 @@ class MentormatchGraphQL(GraphQL[Context, None]):
         except (RecursionError, UnicodeDecodeError) as exc:
             raise json.JSONDecodeError(f"malformed JSON: {type(exc).__name__}", "", 0) from exc
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL bundled with the console (console/graphiql), never scripts from a CDN."""
+        page = console_dir() / "graphiql" / "index.html"
+        if page.is_file():
+            return HTMLResponse(page.read_text())
+        return HTMLResponse(NOT_BUILT.format(what="GraphiQL"), status_code=503)
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         context = Context(
             settings=self.settings, request=request, response=response, principals=self.principals
@@ -188,6 +200,50 @@ class MentormatchGraphQL(GraphQL[Context, None]):
         context.token, context._authenticated = None, True
         ack: UnsetType = UNSET
         return ack
+
+
+NOT_BUILT = (
+    "<!doctype html><html lang=en><title>Mentormatch: not built</title><main><h1>{what} is not built</h1>"
+    "<p>The browser console (and the GraphiQL it bundles) is built from <code>console/</code> by "
+    "<code>scripts/console-setup</code> (run by <code>scripts/bootstrap</code> and "
+    "<code>scripts/demo</code>).</p></main></html>"
+)
+
+
+def console_dir() -> Path:
+    """The console's built assets: MENTORMATCH_CONSOLE_DIR, or console/dist in the checkout."""
+    configured = os.environ.get("MENTORMATCH_CONSOLE_DIR")
+    return Path(configured) if configured else Path(__file__).resolve().parents[1] / "console" / "dist"
+
+
+class _SinglePageFiles(StaticFiles):
+    """Static files with the single-page app's fallback: an unknown path that is not an asset gets
+    index.html, so that a deep link or a reload of a console page works."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404 or path.startswith("assets"):
+                raise
+            return await super().get_response("index.html", scope)
+
+
+class Console:
+    """The console at /console: its built assets when they exist (checked on each request, so a build
+    after the start is served), otherwise a page that says how to build it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.files: StaticFiles | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not (self.directory / "index.html").is_file():
+            await HTMLResponse(NOT_BUILT.format(what="The console"), status_code=503)(scope, receive, send)
+            return
+        if self.files is None:
+            self.files = _SinglePageFiles(directory=self.directory, html=True)
+        await self.files(scope, receive, send)
 
 
 async def live(_request: Request) -> Response:
@@ -274,6 +330,7 @@ def create_app(
             Route("/health/live", live),
             Route("/health/ready", ready),
             *feeds.routes,
+            Mount("/console", app=Console(console_dir()), name="console"),
         ],
         lifespan=lifespan,
     )
