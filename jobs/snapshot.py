@@ -18,6 +18,7 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
+from domain.bulk import in_chunks
 from domain.enums import AssessmentStatus, HandoverStatus, MentorStatus
 from domain.models import (
     Assessment,
@@ -84,7 +85,8 @@ def duration_steps(minutes: int) -> int:
 async def _student_rows(scope: dict[str, Any]) -> list[Student]:
     kind = scope.get("kind", "all")
     if kind == "students":
-        return await Student.filter(id__in=scope["studentIds"]).order_by("id")
+        rows = await in_chunks(scope["studentIds"], lambda ids: Student.filter(id__in=ids))
+        return sorted(rows, key=lambda s: s.id)
     paired = Subquery(Mentorship.filter(ended_on__isnull=True).values("student_id"))
     qs = Student.filter(id__not_in=paired)
     if kind == "path":
@@ -113,41 +115,55 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
     students = await _student_rows(scope)
     project_ids = sorted({s.current_project_id for s in students})
     unavailable = await _unavailable_mentors(week)
-    mentors = await (
-        Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=project_ids)
-        .exclude(id__in=list(unavailable) or [0])
-        .distinct()
-        .order_by("id")
-        if project_ids
-        else Mentor.filter(id__in=[])
+    # Every id list below is read in bounded chunks (``domain.bulk``): a run may hold any number of them.
+    found = await in_chunks(
+        project_ids, lambda ids: Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=ids).distinct()
     )
+    mentors = sorted({m.id: m for m in found if m.id not in unavailable}.values(), key=lambda m: m.id)
     mentor_ids = [m.id for m in mentors]
     student_ids = [s.id for s in students]
     mentor_projects: dict[int, set[int]] = defaultdict(set)
-    for mid, pid in await Mentor.filter(id__in=mentor_ids).values_list("id", "projects__id"):
+    for mid, pid in await in_chunks(
+        mentor_ids, lambda ids: Mentor.filter(id__in=ids).values_list("id", "projects__id")
+    ):
         if pid is not None:
             mentor_projects[mid].add(pid)
-    levels = dict(await Project.filter(id__in=project_ids).values_list("id", "level"))
+    levels = dict(
+        await in_chunks(project_ids, lambda ids: Project.filter(id__in=ids).values_list("id", "level"))
+    )
     m_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for ma in await MentorAvailability.filter(mentor_id__in=mentor_ids):
+    for ma in await in_chunks(mentor_ids, lambda ids: MentorAvailability.filter(mentor_id__in=ids)):
         m_windows[ma.mentor_id].append(WeeklyWindow(ma.weekday, ma.start_minute, ma.end_minute))
     s_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for sa in await StudentAvailability.filter(student_id__in=student_ids):
+    for sa in await in_chunks(student_ids, lambda ids: StudentAvailability.filter(student_id__in=ids)):
         s_windows[sa.student_id].append(WeeklyWindow(sa.weekday, sa.start_minute, sa.end_minute))
     in_scope = set(student_ids)
-    current = await Mentorship.filter(ended_on__isnull=True, mentor_id__in=mentor_ids)
-    current += await Mentorship.filter(
-        ended_on__isnull=True, student_id__in=student_ids, mentor_id__not_in=mentor_ids or [0]
+    considered = set(mentor_ids)
+    current = await in_chunks(
+        mentor_ids, lambda ids: Mentorship.filter(ended_on__isnull=True, mentor_id__in=ids)
     )
+    current += [
+        pair
+        for pair in await in_chunks(
+            student_ids, lambda ids: Mentorship.filter(ended_on__isnull=True, student_id__in=ids)
+        )
+        if pair.mentor_id not in considered
+    ]
     refused: dict[int, set[int]] = defaultdict(set)
-    for sid, mid in await Mentorship.filter(
-        student_id__in=student_ids, end_reason__in=list(_REFUSED)
-    ).values_list("student_id", "mentor_id"):
+    for sid, mid in await in_chunks(
+        student_ids,
+        lambda ids: Mentorship.filter(student_id__in=ids, end_reason__in=list(_REFUSED)).values_list(
+            "student_id", "mentor_id"
+        ),
+    ):
         refused[sid].add(mid)
     # R20: a mentor due to assess the student's presentation must not become their mentor before it.
-    for sid, mid in await Assessment.filter(
-        student_id__in=student_ids, status=AssessmentStatus.SCHEDULED, assessor_id__isnull=False
-    ).values_list("student_id", "assessor_id"):
+    for sid, mid in await in_chunks(
+        student_ids,
+        lambda ids: Assessment.filter(
+            student_id__in=ids, status=AssessmentStatus.SCHEDULED, assessor_id__isnull=False
+        ).values_list("student_id", "assessor_id"),
+    ):
         refused[sid].add(mid)
 
     fixed_load: dict[int, int] = defaultdict(int)
@@ -162,11 +178,14 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
             blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
     # R5: students handed to a substitute come back to their mentor: their seat and slot stay reserved.
     # (A pair still current, its student waiting for a substitute, is counted above already.)
-    for pair in await Mentorship.filter(
-        handovers_from__status__in=[HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED],
-        mentor_id__in=mentor_ids,
-        ended_on__isnull=False,
-    ).distinct():
+    for pair in await in_chunks(
+        mentor_ids,
+        lambda ids: Mentorship.filter(
+            handovers_from__status__in=[HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED],
+            mentor_id__in=ids,
+            ended_on__isnull=False,
+        ).distinct(),
+    ):
         fixed_load[pair.mentor_id] += 1
         start = slot_step(pair.slot_weekday, pair.slot_start_minute)
         blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))

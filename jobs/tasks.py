@@ -106,10 +106,12 @@ async def run_matching(ctx: dict[str, Any], run_id: str) -> str:
     except asyncio.CancelledError:
         raise
     except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
         if is_transient(exc) and job_try < MAX_TRIES:
             log.warning("run %s: transient error, retry %d: %s", run_id, job_try, exc)
+            with contextlib.suppress(Exception):  # the database may be the thing that is away
+                await runs.note_retry(UUID(run_id), reason)
             raise Retry(defer=retry_delay_s(job_try)) from exc
-        reason = f"{type(exc).__name__}: {exc}"
         log.exception("run %s failed", run_id)
         with contextlib.suppress(Exception):  # the reconciler fails it later when even this fails
             await runs.finish(UUID(run_id), None, RunStatus.FAILED, reason)

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from domain.bulk import in_chunks
 from domain.models import MatchingRun, Mentor, Mentorship
 
 
@@ -57,7 +58,10 @@ async def review(run: MatchingRun) -> Review | None:
     proposed: list[dict[str, Any]] = result["pairs"]
     student_ids = [p["studentId"] for p in proposed]
     current = {
-        m.student_id: m for m in await Mentorship.filter(student_id__in=student_ids, ended_on__isnull=True)
+        m.student_id: m
+        for m in await in_chunks(
+            student_ids, lambda ids: Mentorship.filter(student_id__in=ids, ended_on__isnull=True)
+        )
     }
     changes: list[PairChange] = []
     for p in proposed:
@@ -87,10 +91,16 @@ async def review(run: MatchingRun) -> Review | None:
     incoming = Counter(c.mentor_id for c in changes if c.change in ("NEW", "NEW_MENTOR"))
     leaving = Counter(c.current_mentor_id for c in changes if c.change == "NEW_MENTOR")
     mentor_ids = sorted({c.mentor_id for c in changes} | {m for m in leaving if m is not None})
-    capacity = dict(await Mentor.filter(id__in=mentor_ids).values_list("id", "capacity"))
-    load: Counter[int] = Counter()
-    for row in await Mentorship.filter(mentor_id__in=mentor_ids, ended_on__isnull=True):
-        load[row.mentor_id] += 1
+    capacity = dict(
+        await in_chunks(mentor_ids, lambda ids: Mentor.filter(id__in=ids).values_list("id", "capacity"))
+    )
+    load: Counter[int] = Counter(
+        int(row[0])
+        for row in await in_chunks(
+            mentor_ids,
+            lambda ids: Mentorship.filter(mentor_id__in=ids, ended_on__isnull=True).values_list("mentor_id"),
+        )
+    )
     loads = [
         MentorLoad(
             mentor_id=mid,
