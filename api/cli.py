@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import Any
 
 from api import services
 from api.settings import Settings, SettingsError
@@ -99,13 +100,38 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(settings: Settings) -> int:
+def app_from_env() -> Any:
+    """The app of one ``serve --workers N`` process: each worker process reads the settings itself."""
+    from api.app import create_app
+
+    return create_app(Settings.from_env())
+
+
+def _serve(settings: Settings, workers: int = 1) -> int:
     import uvicorn
 
     from api.app import create_app
 
+    if workers < 1:
+        print("mentormatch: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if workers > 1 and not settings.uses_redis:
+        # Jobs and live events stay inside one process without Redis: a second process would neither run
+        # the first one's jobs nor tell its subscribers.
+        print("mentormatch: --workers above 1 needs REDIS_URL", file=sys.stderr)
+        return 2
     if settings.is_development:
         print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
+    if workers > 1:
+        uvicorn.run(
+            "api.cli:app_from_env",
+            factory=True,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+        )
+        return 0
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 
@@ -125,7 +151,10 @@ def _worker(settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mentormatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the API (GraphQL at /graphql)")
+    serve = sub.add_parser("serve", help="run the API (GraphQL at /graphql)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="API processes sharing the port (more than 1 needs REDIS_URL)"
+    )
     sub.add_parser("worker", help="run an arq worker (needs REDIS_URL)")
     sub.add_parser("migrate", help="apply database migrations")
     for name, text in (
@@ -156,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             return _token(settings, args)
         if args.command == "worker":
             return _worker(settings)
-        return _serve(settings)
+        return _serve(settings, workers=args.workers)
     except (SettingsError, services.ServiceUnavailable, DomainError) as exc:
         print(f"mentormatch: {exc}", file=sys.stderr)
         return 2
