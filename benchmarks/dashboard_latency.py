@@ -195,7 +195,10 @@ async def throughput(
     try:
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
         async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{port}", headers={"authorization": f"Bearer {token}"}, limits=limits
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"authorization": f"Bearer {token}"},
+            limits=limits,
+            timeout=120,
         ) as http:
             for _ in range(300):
                 try:
