@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import dataclasses
 import sys
+from typing import Any
 
 from api import services
 from api.settings import Settings, SettingsError
@@ -127,25 +128,40 @@ def _check_token_options(parser: argparse.ArgumentParser, args: argparse.Namespa
         parser.error(f"argument --id: --role {args.role} needs the {args.role}'s id")
 
 
-def _serve(settings: Settings) -> int:
+def app_from_env() -> Any:
+    """The app of one ``serve --workers N`` process: each worker process reads the settings itself."""
+    from api.app import create_app
+
+    return create_app(Settings.from_env())
+
+
+def _serve(settings: Settings, workers: int = 1) -> int:
     import uvicorn
 
     from api.app import create_app
     from api.logs import uvicorn_log_config
 
+    if workers > 1 and not settings.uses_redis:
+        # Jobs and live events stay inside one process without Redis: a second process would neither run
+        # the first one's jobs nor tell its subscribers.
+        print("mentormatch: --workers above 1 needs REDIS_URL", file=sys.stderr)
+        return 2
     asyncio.run(services.preflight(settings))  # one line, not a lifespan traceback, when not ready
     if settings.is_development:
         print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
     from api.transport import server_options
 
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        log_config=uvicorn_log_config(settings),
+    common: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": "info",
+        "log_config": uvicorn_log_config(settings),
         **server_options(),
-    )
+    }
+    if workers > 1:
+        uvicorn.run("api.cli:app_from_env", factory=True, workers=workers, **common)
+        return 0
+    uvicorn.run(create_app(settings), **common)
     return 0
 
 
@@ -211,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
         "/health/ready, /metrics. Refuses to start on a database with pending migrations.",
     )
     _add_listen_options(serve)
+    serve.add_argument(
+        "--workers",
+        type=_whole(1),
+        default=1,
+        help="API processes sharing the port (default 1; more than 1 needs REDIS_URL)",
+    )
     worker = sub.add_parser(
         "worker",
         help="run an arq worker (needs REDIS_URL)",
@@ -298,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
             return _token(settings, args)
         if args.command == "worker":
             return _worker(settings, args)
-        return _serve(settings)
+        return _serve(settings, workers=args.workers)
     except (SettingsError, services.ServiceUnavailable, DomainError) as exc:
         print(f"mentormatch: {exc}", file=sys.stderr)
         return 2

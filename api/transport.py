@@ -56,6 +56,11 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
 
 
 def server_options(head_timeout_s: float = HEAD_TIMEOUT_S) -> dict[str, Any]:
-    """uvicorn.run / uvicorn.Config keyword arguments used by ``mentormatch serve``."""
+    """uvicorn.run / uvicorn.Config keyword arguments used by ``mentormatch serve``.
+
+    The default protocol is named by its import path: ``serve --workers N`` hands the options to worker
+    processes, which import it (a class made here could not be pickled to them)."""
+    if head_timeout_s == HEAD_TIMEOUT_S:
+        return {"http": "api.transport:TimedHttpToolsProtocol", "timeout_keep_alive": KEEP_ALIVE_S}
     protocol = type("TimedHttpToolsProtocol", (TimedHttpToolsProtocol,), {"head_timeout_s": head_timeout_s})
     return {"http": protocol, "timeout_keep_alive": KEEP_ALIVE_S}

@@ -116,7 +116,8 @@ class InProcessQueue:
         job_try = 1
         while True:
             try:
-                return await tasks.run_matching({"job_try": job_try, "redis": None}, str(run_id))
+                ctx = {"job_try": job_try, "redis": None, "solve_in_process": True}
+                return await tasks.run_matching(ctx, str(run_id))
             except Retry as retry:
                 delay = retry.defer_score / 1000 if retry.defer_score else 1.0
                 await asyncio.sleep(delay)

@@ -18,6 +18,7 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
+from domain.bulk import in_chunks
 from domain.enums import HandoverStatus
 from domain.models import (
     MentorAvailability,
@@ -78,7 +79,8 @@ def duration_steps(minutes: int) -> int:
 async def _student_rows(scope: dict[str, Any]) -> list[Student]:
     kind = scope.get("kind", "all")
     if kind == "students":
-        return await Student.filter(id__in=scope["studentIds"]).order_by("id")
+        rows = await in_chunks(scope["studentIds"], lambda ids: Student.filter(id__in=ids))
+        return sorted(rows, key=lambda s: s.id)
     paired = Subquery(Mentorship.filter(ended_on__isnull=True).values("student_id"))
     qs = Student.filter(id__not_in=paired)
     if kind == "path":
@@ -98,19 +100,29 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
     mentor_ids = [m.id for m in mentors]
     student_ids = [s.id for s in students]
     # Who may be paired with whom: the projects listed (R1) and the pairs never (re)formed (R7, R20).
+    # Every id list here is read in bounded chunks (``domain.bulk``): a run may hold any number of them.
     facts = await eligibility.load_facts(mentors, students)
-    levels = dict(await Project.filter(id__in=project_ids).values_list("id", "level"))
+    levels = dict(
+        await in_chunks(project_ids, lambda ids: Project.filter(id__in=ids).values_list("id", "level"))
+    )
     m_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for ma in await MentorAvailability.filter(mentor_id__in=mentor_ids):
+    for ma in await in_chunks(mentor_ids, lambda ids: MentorAvailability.filter(mentor_id__in=ids)):
         m_windows[ma.mentor_id].append(WeeklyWindow(ma.weekday, ma.start_minute, ma.end_minute))
     s_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for sa in await StudentAvailability.filter(student_id__in=student_ids):
+    for sa in await in_chunks(student_ids, lambda ids: StudentAvailability.filter(student_id__in=ids)):
         s_windows[sa.student_id].append(WeeklyWindow(sa.weekday, sa.start_minute, sa.end_minute))
     in_scope = set(student_ids)
-    current = await Mentorship.filter(ended_on__isnull=True, mentor_id__in=mentor_ids)
-    current += await Mentorship.filter(
-        ended_on__isnull=True, student_id__in=student_ids, mentor_id__not_in=mentor_ids or [0]
+    considered = set(mentor_ids)
+    current = await in_chunks(
+        mentor_ids, lambda ids: Mentorship.filter(ended_on__isnull=True, mentor_id__in=ids)
     )
+    current += [
+        pair
+        for pair in await in_chunks(
+            student_ids, lambda ids: Mentorship.filter(ended_on__isnull=True, student_id__in=ids)
+        )
+        if pair.mentor_id not in considered
+    ]
 
     fixed_load: dict[int, int] = defaultdict(int)
     blocked: dict[int, list[Interval]] = defaultdict(list)
@@ -124,11 +136,14 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
             blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
     # R5: students handed to a substitute come back to their mentor: their seat and slot stay reserved.
     # (A pair still current, its student waiting for a substitute, is counted above already.)
-    for pair in await Mentorship.filter(
-        handovers_from__status__in=[HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED],
-        mentor_id__in=mentor_ids,
-        ended_on__isnull=False,
-    ).distinct():
+    for pair in await in_chunks(
+        mentor_ids,
+        lambda ids: Mentorship.filter(
+            handovers_from__status__in=[HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED],
+            mentor_id__in=ids,
+            ended_on__isnull=False,
+        ).distinct(),
+    ):
         fixed_load[pair.mentor_id] += 1
         start = slot_step(pair.slot_weekday, pair.slot_start_minute)
         blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))

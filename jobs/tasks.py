@@ -3,8 +3,9 @@
 1. ``claim`` the run (running, attempt n); a run that ended already (a retry after the commit) is left
    alone.
 2. Load the input snapshot (versions first) and store its versions on the run.
-3. Solve in a thread (``asyncio.to_thread``) so the event loop stays alive: a ticker writes progress and
-   the heartbeat, and watches for a cancel request, which it passes to the solver.
+3. Solve in a thread (a worker) or a child process (the embedded setup, ``jobs.solving``) so the event
+   loop stays alive: a ticker writes progress and the heartbeat, and watches for a cancel request, which it
+   passes to the solver.
 4. Store the proposal in one transaction that first checks the snapshot is still current (else
    ``stale``, with what changed).
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -30,8 +30,9 @@ from domain.enums import RunStatus
 from domain.services import runs
 from jobs.events import announce
 from jobs.snapshot import Snapshot, load_snapshot
+from jobs.solving import Cancel, solve_in_process, solve_in_thread
 from jobs.transient import is_transient
-from solver import STEP_MINUTES, STEPS_PER_DAY, Progress, SolveOptions, SolveResult, Weights, solve
+from solver import STEP_MINUTES, STEPS_PER_DAY, Progress, SolveOptions, SolveResult, Weights
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +107,12 @@ async def run_matching(ctx: dict[str, Any], run_id: str) -> str:
     except asyncio.CancelledError:
         raise
     except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
         if is_transient(exc) and job_try < MAX_TRIES:
             log.warning("run %s: transient error, retry %d: %s", run_id, job_try, exc)
+            with contextlib.suppress(Exception):  # the database may be the thing that is away
+                await runs.note_retry(UUID(run_id), reason)
             raise Retry(defer=retry_delay_s(job_try)) from exc
-        reason = f"{type(exc).__name__}: {exc}"
         log.exception("run %s failed", run_id)
         with contextlib.suppress(Exception):  # the reconciler fails it later when even this fails
             await runs.finish(UUID(run_id), None, RunStatus.FAILED, reason)
@@ -127,29 +130,30 @@ async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
         return "nothing to do"
     run, attempt = claim.run, claim.attempt
     options = run.options
-    cancel = threading.Event()
+    cancel = Cancel()
     latest = _Latest()
     started = time.monotonic()
 
-    def on_progress(progress: Progress) -> None:  # runs in the solver thread
+    def on_progress(progress: Progress) -> None:  # runs in the solver's (or the pipe reader's) thread
         latest.progress = progress
 
     solve_options = SolveOptions(
         time_limit_s=float(options.get("timeLimitS", 30.0)),
         seed=int(options.get("seed", 0)),
         weights=_weights(options.get("weights", {})),
-        cancel=cancel,
-        progress=on_progress,
     )
+    # The embedded setup solves in a child process so that the API it shares a process with stays
+    # responsive (``jobs.solving``); a worker process solves in a thread.
+    solver = solve_in_process if ctx.get("solve_in_process") else solve_in_thread
     # The heartbeat starts with the claim: loading a large snapshot must not look like a dead worker.
     ticker = asyncio.create_task(_tick(run_id, attempt, latest, cancel, started, redis))
     try:
         snapshot = await load_snapshot(run.scope, date.fromisoformat(options["week"]))
         if not await runs.record_snapshot(run_id, attempt, snapshot.versions):
             return "lost the claim"
-        result = await asyncio.to_thread(solve, snapshot.mentors, snapshot.students, solve_options)
+        result = await solver(snapshot.mentors, snapshot.students, solve_options, cancel, on_progress)
     except asyncio.CancelledError:
-        cancel.set()  # the job was cancelled (shutdown, arq timeout): stop the solver thread too
+        cancel.set()  # the job was cancelled (shutdown, arq timeout): stop the solver too
         raise
     finally:
         ticker.cancel()
@@ -171,7 +175,7 @@ async def _tick(
     run_id: UUID,
     attempt: int,
     latest: _Latest,
-    cancel: threading.Event,
+    cancel: Cancel,
     started: float,
     redis: Any,
 ) -> None:

@@ -1,5 +1,9 @@
 """Which errors are worth a retry: the database or Redis is away for a moment (connection lost, server
-restarting or shutting down, serialization failure, deadlock). Anything else is a bug or bad data."""
+restarting or shutting down, serialization failure, deadlock). Anything else is a bug or bad data.
+
+asyncpg's ``InterfaceError`` is not a connection error by itself: it also says "the number of query
+arguments cannot exceed 32767" or "another operation is in progress", which a retry repeats. Its
+connection-loss messages ("connection is closed", ...) are matched by text below."""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ _TYPES: tuple[type[BaseException], ...] = (
     OSError,
     DBConnectionError,
     asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
     MaxTokensLimiter,
+    ParserCache,
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -35,6 +36,9 @@ from schema.queries import Query
 from schema.run_types import RunQueries
 from schema.subscriptions import Subscription
 from schema.waiting import WaitingQueries
+
+# Distinct query texts whose parsed document and validation result each process keeps (LRU).
+QUERY_CACHE_SIZE = 256
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -68,8 +72,12 @@ def build_schema(
 ) -> strawberry.Schema:
     # Factories, not instances: strawberry makes one extension object per request (instances are shared
     # and deprecated), which the stateful CostLimiter needs.
+    # Parsing a query text already seen comes from a bounded LRU shared by this process's requests;
+    # validation is cached by RequestValidation's ValidDocuments (valid documents only, so every invalid
+    # one gets its coded errors), and the cost (which depends on variables) is computed every time.
     extensions: list[Callable[[], SchemaExtension]] = [
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(ParserCache, maxsize=QUERY_CACHE_SIZE),
         partial(
             RequestValidation,
             max_depth=settings.max_query_depth,

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
+from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
@@ -47,6 +48,11 @@ def _by_id(model: type[M]) -> DataLoader[int, M | None]:
         return [found.get(i) for i in ids]
 
     return DataLoader(load_fn=load)
+
+
+async def _runs(ids: list[UUID]) -> list[MatchingRun | None]:
+    found = {run.id: run for run in await MatchingRun.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
 
 
 def paris_week_bounds(day: date) -> tuple[datetime, datetime]:
@@ -93,6 +99,9 @@ class Loaders:
         )
         # Keyed by the run row, whose stored proposal it reviews against the current pairs; batched but not
         # cached, so that a run shown again after a mutation of the same request is reviewed afresh.
+        # Runs read whole (with their stored result and snapshot) when a list that read them partially
+        # asks for a proposal.
+        self.run: DataLoader[UUID, MatchingRun | None] = DataLoader(load_fn=_runs)
         self.review_of_run: DataLoader[MatchingRun, Review | None] = DataLoader(
             load_fn=review_many, cache=False
         )

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from domain.bulk import in_chunks
 from domain.enums import AssessmentStatus, MentorshipEndReason, MentorStatus
 from domain.errors import Conflict, DomainError, ErrorCode, ValidationFailed
 from domain.models import Assessment, Mentor, MentorAbsence, Mentorship, Student
@@ -70,8 +71,11 @@ async def current_loads(mentor_ids: Iterable[int]) -> dict[int, int]:
     """Current pairs per mentor (0 for a mentor with none)."""
     ids = sorted(set(mentor_ids))
     loads = dict.fromkeys(ids, 0)
-    for mid in await Mentorship.filter(mentor_id__in=ids, ended_on__isnull=True).values_list(
-        "mentor_id", flat=True
+    for mid in await in_chunks(
+        ids,
+        lambda chunk: Mentorship.filter(mentor_id__in=chunk, ended_on__isnull=True).values_list(
+            "mentor_id", flat=True
+        ),
     ):
         loads[int(mid)] += 1  # type: ignore[call-overload]
     return loads
@@ -132,24 +136,34 @@ async def load_facts(mentors: Iterable[Mentor], students: Iterable[Student]) -> 
     facts = Facts({m.id: m for m in mentors}, {s.id: s for s in students})
     mids, sids = sorted(facts.mentors), sorted(facts.students)
     projects: dict[int, set[int]] = defaultdict(set)
-    for mid, pid in await Mentor.filter(id__in=mids).values_list("id", "projects__id"):
+    for mid, pid in await in_chunks(
+        mids, lambda ids: Mentor.filter(id__in=ids).values_list("id", "projects__id")
+    ):
         if pid is not None:
             projects[int(mid)].add(int(pid))
     facts.projects = dict(projects)
     absences: dict[int, list[MentorAbsence]] = defaultdict(list)
-    for absence in await MentorAbsence.filter(mentor_id__in=mids, cancelled_at__isnull=True):
+    for absence in await in_chunks(
+        mids, lambda ids: MentorAbsence.filter(mentor_id__in=ids, cancelled_at__isnull=True)
+    ):
         absences[absence.mentor_id].append(absence)
     facts.absences = dict(absences)
     refused: dict[int, set[int]] = defaultdict(set)
-    for sid, mid in await Mentorship.filter(
-        student_id__in=sids, end_reason__in=list(REFUSED_END_REASONS)
-    ).values_list("student_id", "mentor_id"):
+    for sid, mid in await in_chunks(
+        sids,
+        lambda ids: Mentorship.filter(
+            student_id__in=ids, end_reason__in=list(REFUSED_END_REASONS)
+        ).values_list("student_id", "mentor_id"),
+    ):
         refused[int(sid)].add(int(mid))
     facts.refused = dict(refused)
     assessors: dict[int, set[int]] = defaultdict(set)
-    for sid, mid in await Assessment.filter(
-        student_id__in=sids, status=AssessmentStatus.SCHEDULED, assessor_id__isnull=False
-    ).values_list("student_id", "assessor_id"):
+    for sid, mid in await in_chunks(
+        sids,
+        lambda ids: Assessment.filter(
+            student_id__in=ids, status=AssessmentStatus.SCHEDULED, assessor_id__isnull=False
+        ).values_list("student_id", "assessor_id"),
+    ):
         assessors[int(sid)].add(int(mid))
     facts.assessors = dict(assessors)
     facts.loads = await current_loads(mids)

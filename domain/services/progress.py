@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from domain.bulk import in_chunks
 from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause
 from domain.errors import Conflict, NotInPath, ValidationFailed
 from domain.models import Assessment, Mentor, Mentorship, Project, Student
@@ -194,7 +195,10 @@ async def path_completed(current_projects: dict[int, int]) -> set[int]:
     panel, not for a mentor (matching runs leave them out)."""
     if not current_projects:
         return set()
-    rows = await Assessment.filter(student_id__in=list(current_projects), status__in=FINISHED).values_list(
-        "student_id", "project_id"
+    rows = await in_chunks(
+        current_projects,
+        lambda ids: Assessment.filter(student_id__in=ids, status__in=FINISHED).values_list(
+            "student_id", "project_id"
+        ),
     )
     return {int(sid) for sid, pid in rows if current_projects.get(int(sid)) == pid}

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from domain.models import MatchingRun, Mentor, Mentorship
+from domain.bulk import in_chunks
+from domain.models import MatchingRun, Mentor, Mentorship, Student
 from domain.services import eligibility
 
 
@@ -67,15 +68,18 @@ async def review_many(runs: Sequence[MatchingRun]) -> list[Review | None]:
             for run, pairs in zip(runs, proposals, strict=True)
         ]
     current = {
-        m.student_id: m for m in await Mentorship.filter(student_id__in=student_ids, ended_on__isnull=True)
+        m.student_id: m
+        for m in await in_chunks(
+            student_ids, lambda ids: Mentorship.filter(student_id__in=ids, ended_on__isnull=True)
+        )
     }
     mentor_ids = {p["mentorId"] for pairs in proposals if pairs for p in pairs} | {
         m.mentor_id for m in current.values()
     }
-    capacity = dict(await Mentor.filter(id__in=mentor_ids).values_list("id", "capacity"))
-    load: Counter[int] = Counter()
-    for row in await Mentorship.filter(mentor_id__in=mentor_ids, ended_on__isnull=True):
-        load[row.mentor_id] += 1
+    capacity = dict(
+        await in_chunks(mentor_ids, lambda ids: Mentor.filter(id__in=ids).values_list("id", "capacity"))
+    )
+    load: Counter[int] = Counter(await eligibility.current_loads(mentor_ids))
     return [
         None if pairs is None else _review(run, pairs, current, capacity, load)
         for run, pairs in zip(runs, proposals, strict=True)
@@ -129,3 +133,62 @@ def _review(
         for mid in mentor_ids
     ]
     return Review(pairs=changes, loads=loads, unplaced=list(result.get("unplaced", [])))
+
+
+# --- Review pages and figures (the review of a large run is read a page at a time) --------------------
+
+# Load histogram buckets: the fill (load after publish / capacity) in tenths, 100% and over in the last.
+FILL_BUCKETS = 11
+
+
+def fill(load: MentorLoad) -> float:
+    """A mentor's fill if the proposal is published: load after / capacity (above 1 when over)."""
+    return load.after / load.capacity if load.capacity > 0 else float(load.after > 0)
+
+
+def loads_by_fill(loads: list[MentorLoad]) -> list[MentorLoad]:
+    """Fullest first (over capacity at the top), then by mentor id."""
+    return sorted(loads, key=lambda m: (-fill(m), m.mentor_id))
+
+
+async def pairs_matching(
+    pairs: list[PairChange], *, change: str | None, mentor_id: int | None, path_id: int | None
+) -> list[PairChange]:
+    """The pairs of one change kind, one mentor (proposed or current) and one path, in student order."""
+    chosen = [
+        p
+        for p in pairs
+        if (change is None or p.change == change)
+        and (mentor_id is None or mentor_id in (p.mentor_id, p.current_mentor_id))
+    ]
+    if path_id is not None:
+        on_path = {
+            int(row[0])
+            for row in await in_chunks(
+                [p.student_id for p in chosen],
+                lambda ids: Student.filter(id__in=ids, path_id=path_id).values_list("id"),
+            )
+        }
+        chosen = [p for p in chosen if p.student_id in on_path]
+    return sorted(chosen, key=lambda p: p.student_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    pairs_by_change: dict[str, int]
+    unplaced_by_reason: dict[str, int]
+    # FILL_BUCKETS counts: mentors whose fill after publish is in [i/10, (i+1)/10), the last >= 100%.
+    load_histogram: list[int]
+    over_capacity: int
+
+
+def summary(seen: Review) -> Summary:
+    histogram = [0] * FILL_BUCKETS
+    for load in seen.loads:
+        histogram[min(int(fill(load) * 10), FILL_BUCKETS - 1)] += 1
+    return Summary(
+        pairs_by_change=dict(sorted(Counter(p.change for p in seen.pairs).items())),
+        unplaced_by_reason=dict(sorted(Counter(str(u["reason"]) for u in seen.unplaced).items())),
+        load_histogram=histogram,
+        over_capacity=sum(m.over_capacity for m in seen.loads),
+    )

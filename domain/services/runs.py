@@ -17,6 +17,7 @@ from uuid import UUID
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from domain.bulk import in_chunks
 from domain.enums import MentorshipEndReason, MentorStatus, PairingCause, RunStatus
 from domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Path, Student
@@ -103,7 +104,10 @@ async def _check_scope(scope: RunScope) -> None:
         wanted = list(dict.fromkeys(scope.student_ids))
         if not wanted:
             raise ValidationFailed("the list of students is empty", field="scope.studentIds")
-        found = {s.id for s in await Student.filter(id__in=wanted).only("id")}
+        found = {
+            int(row[0])
+            for row in await in_chunks(wanted, lambda ids: Student.filter(id__in=ids).values_list("id"))
+        }
         for i, sid in enumerate(wanted):
             if sid not in found:
                 raise NotFound("Student", sid, field=f"scope.studentIds.{i}")
@@ -247,7 +251,9 @@ async def claim(run_id: UUID) -> Claim | None:
             await _set_status(run, RunStatus.CANCELLED, error="cancelled")
             return None
         if run.attempts >= MAX_ATTEMPTS:
-            await _set_status(run, RunStatus.FAILED, error=f"gave up after {run.attempts} attempts")
+            # The last attempt's transient error (``note_retry``) is the cause staff need to see.
+            cause = f": {run.error}" if run.error else ""
+            await _set_status(run, RunStatus.FAILED, error=f"gave up after {run.attempts} attempts{cause}")
             return None
         run.attempts += 1
         now = datetime.now(UTC)
@@ -256,6 +262,12 @@ async def claim(run_id: UUID) -> Claim | None:
         run.progress = {"elapsedS": 0.0, "placed": 0, "upperBound": 0, "phase": "loading"}
         await _set_status(run, RunStatus.RUNNING, attempt=run.attempts)
         return Claim(run, run.attempts)
+
+
+async def note_retry(run_id: UUID, reason: str) -> None:
+    """An attempt ended on a transient error and will be retried: keep its cause on the run, so that a run
+    that gives up says why."""
+    await MatchingRun.filter(id=run_id, status__in=ACTIVE).update(error=reason[:2000])
 
 
 async def _owned(run_id: UUID, attempt: int) -> MatchingRun | None:
@@ -301,13 +313,15 @@ async def snapshot_changes(snapshot: dict[str, Any]) -> dict[str, Any]:
     mentor_versions: dict[str, int] = snapshot.get("mentors", {})
     student_versions: dict[str, int] = snapshot.get("students", {})
     changes: dict[str, Any] = {}
-    now_m = dict(await Mentor.filter(id__in=[int(i) for i in mentor_versions]).values_list("id", "version"))
+    m_ids = [int(i) for i in mentor_versions]
+    s_ids = [int(i) for i in student_versions]
+    now_m = dict(await in_chunks(m_ids, lambda ids: Mentor.filter(id__in=ids).values_list("id", "version")))
     changed_m = [
         {"id": int(i), "snapshotVersion": v, "currentVersion": now_m.get(int(i))}
         for i, v in mentor_versions.items()
         if now_m.get(int(i)) != v
     ]
-    now_s = dict(await Student.filter(id__in=[int(i) for i in student_versions]).values_list("id", "version"))
+    now_s = dict(await in_chunks(s_ids, lambda ids: Student.filter(id__in=ids).values_list("id", "version")))
     changed_s = [
         {"id": int(i), "snapshotVersion": v, "currentVersion": now_s.get(int(i))}
         for i, v in student_versions.items()
@@ -315,13 +329,19 @@ async def snapshot_changes(snapshot: dict[str, Any]) -> dict[str, Any]:
     ]
     pairs_then = set(snapshot.get("mentorships", []))
     pairs_now = set(
-        await Mentorship.filter(ended_on__isnull=True)
-        .filter(mentor_id__in=[int(i) for i in mentor_versions])
-        .values_list("id", flat=True)
+        await in_chunks(
+            m_ids,
+            lambda ids: Mentorship.filter(ended_on__isnull=True, mentor_id__in=ids).values_list(
+                "id", flat=True
+            ),
+        )
     ) | set(
-        await Mentorship.filter(ended_on__isnull=True)
-        .filter(student_id__in=[int(i) for i in student_versions])
-        .values_list("id", flat=True)
+        await in_chunks(
+            s_ids,
+            lambda ids: Mentorship.filter(ended_on__isnull=True, student_id__in=ids).values_list(
+                "id", flat=True
+            ),
+        )
     )
     if changed_m:
         changes["mentors"] = changed_m
