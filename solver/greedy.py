@@ -29,7 +29,7 @@ def pick_start(state: State, s: int, m: int, starts: int) -> int:
     raise ValueError("pick_start needs a non-empty set of starts")
 
 
-def _keep_current(problem: Problem) -> State:
+def keep_current(problem: Problem) -> State:
     state = State(problem)
     for s in problem.movable:
         current = problem.students[s].current
@@ -46,7 +46,7 @@ def first_fit(problem: Problem, classes: list[StudentClass]) -> State:
     Filling mentors one after the other keeps their free time in long runs; on the generated instances
     this beats the guided construction by 0.5-3% of the students at L and XL.
     """
-    state = _keep_current(problem)
+    state = keep_current(problem)
     order = sorted(
         (problem.students[s].id, s, c)
         for c, cls in enumerate(classes)
@@ -72,7 +72,7 @@ def construct(problem: Problem, classes: list[StudentClass], guide: dict[tuple[i
 
 
 def _guided(problem: Problem, classes: list[StudentClass], guide: dict[tuple[int, int], int]) -> State:
-    state = _keep_current(problem)
+    state = keep_current(problem)
     left = dict(guide)
     planned: dict[int, list[int]] = {}
     for c, m in sorted(guide):

@@ -14,15 +14,19 @@ Codes are tried in order, each one only when the previous ones do not hold:
 
 from __future__ import annotations
 
-from solver.grid import bits, session_mask
-from solver.model import ClosestMentor, ReasonCode, Unplaced
+from solver.grid import bits
+from solver.model import STEPS_PER_WEEK, ClosestMentor, ReasonCode, Unplaced
 from solver.prepare import Problem
 from solver.state import State
 
 CLOSEST = 3
 
 
-def explain(problem: Problem, state: State, s: int) -> Unplaced:
+def explain(
+    problem: Problem, state: State, s: int, occupancy: dict[int, list[int]] | None = None
+) -> Unplaced:
+    """Why ``s`` is unplaced. ``occupancy`` caches, per mentor, who holds each step (pass the same dict
+    for every student of one result: at L it turns minutes of scanning into seconds)."""
     st = problem.students[s]
     listing = problem.by_project.get(st.project, [])
     allowed = [m for m in listing if m not in st.forbidden]
@@ -45,10 +49,23 @@ def explain(problem: Problem, state: State, s: int) -> Unplaced:
     facts["mentors_with_room_and_slot"] = len(common_with_room)
     if not common_with_room:
         return Unplaced(st.id, ReasonCode.NO_COMMON_SLOT, facts)
-    return Unplaced(st.id, ReasonCode.LOST_TO_COMPETITION, facts, _closest(problem, state, s, alone))
+    cache = {} if occupancy is None else occupancy
+    return Unplaced(st.id, ReasonCode.LOST_TO_COMPETITION, facts, _closest(problem, state, s, alone, cache))
 
 
-def _closest(problem: Problem, state: State, s: int, mentors: list[int]) -> tuple[ClosestMentor, ...]:
+def _holders(problem: Problem, state: State, m: int) -> list[int]:
+    """Per week step, the student placed by this run who holds it at mentor ``m`` (-1 when none)."""
+    held = [-1] * STEPS_PER_WEEK
+    for o in state.at_mentor[m]:
+        start = state.where[o][1]
+        for t in range(start, start + problem.students[o].duration):
+            held[t] = o
+    return held
+
+
+def _closest(
+    problem: Problem, state: State, s: int, mentors: list[int], occupancy: dict[int, list[int]]
+) -> tuple[ClosestMentor, ...]:
     """Per mentor, the start where the fewest placed students overlap the student's session."""
     st = problem.students[s]
     ranked: list[tuple[int, int, int, tuple[int, ...], bool]] = []
@@ -57,13 +74,13 @@ def _closest(problem: Problem, state: State, s: int, mentors: list[int]) -> tupl
         if not starts:
             continue
         best: tuple[int, int, tuple[int, ...]] | None = None
-        here = sorted(state.at_mentor[m])
+        held = occupancy.get(m)
+        if held is None:
+            held = occupancy[m] = _holders(problem, state, m)
         for start in bits(starts):
-            mask = session_mask(start, st.duration)
             blocking = tuple(
                 problem.students[o].id
-                for o in here
-                if session_mask(state.where[o][1], problem.students[o].duration) & mask
+                for o in sorted({held[t] for t in range(start, start + st.duration)} - {-1})
             )
             if best is None or len(blocking) < len(best[2]):
                 best = (len(blocking), start, blocking)
