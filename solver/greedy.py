@@ -9,6 +9,8 @@ which keeps the mentor's free time in long runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from solver.classes import StudentClass
 from solver.grid import lowest_bit
 from solver.prepare import Problem
@@ -40,7 +42,11 @@ def keep_current(problem: Problem) -> State:
     return state
 
 
-def first_fit(problem: Problem, classes: list[StudentClass]) -> State:
+def _never() -> bool:
+    return False
+
+
+def first_fit(problem: Problem, classes: list[StudentClass], stop: Callable[[], bool] = _never) -> State:
     """Current pairs, then students by id, each to the first possible mentor (by index).
 
     Filling mentors one after the other keeps their free time in long runs; on the generated instances
@@ -54,7 +60,9 @@ def first_fit(problem: Problem, classes: list[StudentClass]) -> State:
         for s in cls.members
         if s not in state.where
     )
-    for _, s, c in order:
+    for i, (_, s, c) in enumerate(order):
+        if i % 256 == 0 and stop():
+            break
         for m in classes[c].mentors:
             if state.has_room(m):
                 starts = state.open_starts(s, m)
@@ -64,14 +72,29 @@ def first_fit(problem: Problem, classes: list[StudentClass]) -> State:
     return state
 
 
-def construct(problem: Problem, classes: list[StudentClass], guide: dict[tuple[int, int], int]) -> State:
-    """The better of the guided construction and ``first_fit`` (more placed; the guided one on ties)."""
-    guided = _guided(problem, classes, guide)
-    packed = first_fit(problem, classes)
+def construct(
+    problem: Problem,
+    classes: list[StudentClass],
+    guide: dict[tuple[int, int], int],
+    stop: Callable[[], bool] = _never,
+) -> State:
+    """The better of the guided construction and ``first_fit`` (more placed; the guided one on ties).
+
+    Both stop placing when ``stop()`` says so (checked every 256 students): what they placed is kept.
+    """
+    guided = _guided(problem, classes, guide, stop)
+    if stop():
+        return guided
+    packed = first_fit(problem, classes, stop)
     return packed if packed.placed > guided.placed else guided
 
 
-def _guided(problem: Problem, classes: list[StudentClass], guide: dict[tuple[int, int], int]) -> State:
+def _guided(
+    problem: Problem,
+    classes: list[StudentClass],
+    guide: dict[tuple[int, int], int],
+    stop: Callable[[], bool] = _never,
+) -> State:
     state = keep_current(problem)
     left = dict(guide)
     planned: dict[int, list[int]] = {}
@@ -83,7 +106,9 @@ def _guided(problem: Problem, classes: list[StudentClass], guide: dict[tuple[int
             if s not in state.where and cls.mentors:
                 order.append((len(cls.mentors), cls.starts.bit_count(), problem.students[s].id, s, c))
     order.sort()
-    for _, _, _, s, c in order:
+    for i, (_, _, _, s, c) in enumerate(order):
+        if i % 256 == 0 and stop():
+            break
         cls = classes[c]
         placed = False
         for m in planned.get(c, ()):

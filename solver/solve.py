@@ -43,7 +43,7 @@ from solver.model import (
     StudentIn,
 )
 from solver.prepare import Problem, prepare
-from solver.reasons import explain
+from solver.reasons import Occupancy, explain
 from solver.state import State
 
 # Shares of the time limit: the fair-fill pass keeps BALANCE_SHARE of it (it runs after the search and
@@ -84,7 +84,7 @@ def solve(
     bound_kind: BoundKind = "flow"
     lp_s = 0.0
     lp_value = -1.0
-    state = construct(problem, classes, bound.guide)
+    state = construct(problem, classes, bound.guide, stop)
     greedy_placed = state.placed
     if state.placed < upper_bound and not stop():
         budget = LP_SHARE * (search_deadline - time.monotonic())
@@ -219,7 +219,7 @@ def _result(
     assignments: list[Assignment] = []
     moves: list[Move] = []
     unplaced = []
-    occupancy: dict[int, list[int]] = {}
+    occupancy = Occupancy(problem, state)
     for s, st in enumerate(sts):
         where = placement.get(s)
         if where is None:
