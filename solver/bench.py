@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import resource
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from solver import reference
 from solver.baselines import greedy_first_fit, naive_cpsat
@@ -27,6 +30,8 @@ from solver.instances import Instance, perturb
 from solver.model import SolveOptions, SolveResult, StudentIn
 from solver.prepare import prepare
 from solver.solve import solve
+
+T = TypeVar("T")
 
 
 def _peak_rss_mb() -> float:
@@ -86,6 +91,17 @@ def reference_optimum(instance: Instance, time_limit_s: float) -> tuple[int | No
     return (placed if sol.optimal else None), ceiling, sol.seconds
 
 
+def _reference_row(instance: Instance, time_limit_s: float) -> tuple[int | None, int | None, float, float]:
+    optimum, ceiling, seconds = reference_optimum(instance, time_limit_s)
+    return optimum, ceiling, seconds, _peak_rss_mb()
+
+
+def _isolated(fn: Callable[..., T], *args: object) -> T:
+    """``fn(*args)`` in a forked child, so that each figure's peak RSS is its own."""
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(fn, args)
+
+
 def _split_arg(text: str) -> list[str]:
     return [part for part in text.split(",") if part]
 
@@ -111,13 +127,16 @@ def main(argv: list[str] | None = None) -> None:
                 ceiling: int | None = None
                 reference_s = 0.0
                 if args.reference:
-                    optimum, ceiling, reference_s = reference_optimum(instance, args.reference_time_limit)
+                    optimum, ceiling, reference_s, reference_rss = _isolated(
+                        _reference_row, instance, args.reference_time_limit
+                    )
                 for limit in (float(t) for t in _split_arg(args.time_limit)):
-                    row = _run(instance, family, size, seed, limit, args)
+                    row = _isolated(_run, instance, family, size, seed, limit, args)
                     if args.reference:
                         row["optimum"] = optimum
                         row["mip_ceiling"] = ceiling
                         row["reference_s"] = round(reference_s, 1)
+                        row["reference_rss_mb"] = round(reference_rss, 1)
                         if optimum:
                             row["pct_of_optimum"] = round(100 * int(str(row["placed"])) / optimum, 2)
                             row["bound_gap_pct"] = round(
