@@ -86,6 +86,12 @@ def solve(
     lp_value = -1.0
     state = construct(problem, classes, bound.guide, stop)
     greedy_placed = state.placed
+
+    def report(phase: str) -> None:
+        if opts.progress is not None:
+            opts.progress(Progress(time.monotonic() - t0, state.placed, upper_bound, phase))
+
+    report("construct")
     if state.placed < upper_bound and not stop():
         budget = LP_SHARE * (search_deadline - time.monotonic())
         limit = min(LP_MAX_VARIABLES, int(LP_VARIABLES_PER_SECOND * budget))
@@ -105,13 +111,9 @@ def solve(
                 if rounded.placed > state.placed:
                     state = rounded
             del model, lp
+            report("lp")
     build_s = time.monotonic() - t0
 
-    def report(phase: str) -> None:
-        if opts.progress is not None:
-            opts.progress(Progress(time.monotonic() - t0, state.placed, upper_bound, phase))
-
-    report("construct")
     class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
     rng = random.Random(opts.seed)
 
