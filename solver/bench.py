@@ -34,6 +34,12 @@ from solver.solve import solve
 T = TypeVar("T")
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process: beside ``seconds`` it shows how much of a core the run really had."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -169,6 +175,7 @@ def _run(
         "bound_kind": result.bound_kind,
         "gap_pct": round(100 * (result.upper_bound - result.placed) / max(1, result.upper_bound), 3),
         "seconds": round(seconds, 2),
+        "cpu_s": round(_cpu_s(), 1),
         "peak_rss_mb": round(peak, 1),
         "status": result.status,
         "violations": len(violations),

@@ -77,15 +77,21 @@ def construct(
     classes: list[StudentClass],
     guide: dict[tuple[int, int], int],
     stop: Callable[[], bool] = _never,
+    cancelled: Callable[[], bool] = _never,
 ) -> State:
     """The better of the guided construction and ``first_fit`` (more placed; the guided one on ties).
 
-    Both stop placing when ``stop()`` says so (checked every 256 students): what they placed is kept.
+    The guided one stops placing when ``stop()`` says so (checked every 256 students), first fit only
+    when it is ``cancelled()`` if ``stop()`` already held when it began: what they placed is kept.
     """
     guided = _guided(problem, classes, guide, stop)
     if stop():
-        return guided
-    packed = first_fit(problem, classes, stop)
+        # Out of time already (at L on a starved machine the class graph and the flow alone can take
+        # the whole limit): first fit still runs to the end, unless cancelled, so that a run always
+        # returns a first placement; it is linear and cheap beside what came before.
+        packed = first_fit(problem, classes, cancelled)
+    else:
+        packed = first_fit(problem, classes, stop)
     return packed if packed.placed > guided.placed else guided
 
 

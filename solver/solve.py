@@ -84,7 +84,7 @@ def solve(
     bound_kind: BoundKind = "flow"
     lp_s = 0.0
     lp_value = -1.0
-    state = construct(problem, classes, bound.guide, stop)
+    state = construct(problem, classes, bound.guide, stop, cancelled)
     greedy_placed = state.placed
 
     def report(phase: str) -> None:
