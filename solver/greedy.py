@@ -85,13 +85,10 @@ def construct(
     when it is ``cancelled()`` if ``stop()`` already held when it began: what they placed is kept.
     """
     guided = _guided(problem, classes, guide, stop)
-    if stop():
-        # Out of time already (at L on a starved machine the class graph and the flow alone can take
-        # the whole limit): first fit still runs to the end, unless cancelled, so that a run always
-        # returns a first placement; it is linear and cheap beside what came before.
-        packed = first_fit(problem, classes, cancelled)
-    else:
-        packed = first_fit(problem, classes, stop)
+    # Out of time already (at L on a starved machine the class graph and the flow alone can take the
+    # whole limit): first fit still runs to the end, unless cancelled, so that a run always returns a
+    # first placement; it is linear and cheap beside what came before.
+    packed = first_fit(problem, classes, cancelled if stop() else stop)
     return packed if packed.placed > guided.placed else guided
 
 
