@@ -16,7 +16,7 @@ solver proves) is a valid upper bound on it.
 
 The model is written as an ``MPModelProto`` (repeated fields filled from lists, which is ~5x faster than
 a call per coefficient) and solved by HiGHS (MIP or LP) or GLOP through ``pywraplp``. A watcher thread
-interrupts the solve when the caller's cancel flag is set.
+interrupts the solve when the caller's ``cancel()`` says so (cancel flag, or the search's deadline).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,7 +182,7 @@ def solve_model(
     integer: bool,
     time_limit_s: float,
     engine: str = "HIGHS",
-    cancel: threading.Event | None = None,
+    cancel: Callable[[], bool] | None = None,
     weights: Sequence[float] | None = None,
     hint: Sequence[int] | None = None,
     threads: int = 1,
@@ -209,7 +209,7 @@ def solve_model(
 
         def watch() -> None:
             while not done.wait(0.05):
-                if cancel.is_set():
+                if cancel():
                     solver.InterruptSolve()
                     return
 

@@ -16,15 +16,19 @@ the search was cut short, and ``infeasible_input`` when a pinned pair breaks a h
 from __future__ import annotations
 
 import random
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from solver import reference
 from solver.augment import augment
 from solver.balance import rebalance
 from solver.bound import flow_bound
 from solver.chains import ChainSearch
-from solver.classes import build_classes
+from solver.classes import StudentClass, build_classes
 from solver.exact import exact_bound
 from solver.greedy import construct
 from solver.lns import neighbourhood, resolve
@@ -57,6 +61,38 @@ LP_SHARE = 0.5
 # M) took 3 s, 560,000 (evening M) 16 s. L instances have millions and keep the flow bound.
 LP_MAX_VARIABLES = 800_000
 LP_VARIABLES_PER_SECOND = 25_000
+
+
+class _LpJob:
+    """The time-indexed LP relaxation, built and solved by GLOP in a thread of its own."""
+
+    def __init__(
+        self, problem: Problem, classes: list[StudentClass], budget: float, stop: Callable[[], bool]
+    ) -> None:
+        self.problem, self.classes, self.budget = problem, classes, budget
+        self.abort = threading.Event()  # set when the placement reached the bound: no LP needed
+        self.stop: Callable[[], bool] = lambda: self.abort.is_set() or stop()
+        self.model: reference.TimeIndexed | None = None
+        self.values: npt.NDArray[np.float64] | None = None
+        self.ceiling: int | None = None
+        self.value = -1.0
+        self.seconds = 0.0
+        self.thread = threading.Thread(target=self._run, name="solver-lp", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        t0 = time.monotonic()
+        model = reference.build(self.problem, self.classes)
+        left = self.budget - (time.monotonic() - t0)
+        if left > 0 and not self.stop():
+            lp = reference.solve_model(
+                model, integer=False, time_limit_s=left, engine="GLOP", cancel=self.stop
+            )
+            self.ceiling = reference.ceiling(model, lp)
+            if self.ceiling is not None:
+                self.value = model.fixed + lp.objective
+            self.model, self.values = model, lp.values
+        self.seconds = time.monotonic() - t0
 
 
 def solve(
@@ -92,26 +128,12 @@ def solve(
             opts.progress(Progress(time.monotonic() - t0, state.placed, upper_bound, phase))
 
     report("construct")
+    lp_job: _LpJob | None = None
     if state.placed < upper_bound and not stop():
         budget = LP_SHARE * (search_deadline - time.monotonic())
         limit = min(LP_MAX_VARIABLES, int(LP_VARIABLES_PER_SECOND * budget))
         if reference.count_variables(problem, classes, limit) <= limit:
-            model = reference.build(problem, classes)
-            lp = reference.solve_model(
-                model, integer=False, time_limit_s=budget, engine="GLOP", cancel=opts.cancel
-            )
-            lp_s = lp.seconds
-            ceiling = reference.ceiling(model, lp)
-            if ceiling is not None:
-                lp_value = model.fixed + lp.objective
-                if ceiling < upper_bound:
-                    upper_bound, bound_kind = ceiling, "lp"
-            if lp.values is not None and state.placed < upper_bound:
-                rounded = lp_round(problem, classes, model, lp.values)
-                if rounded.placed > state.placed:
-                    state = rounded
-            del model, lp
-            report("lp")
+            lp_job = _LpJob(problem, classes, budget, stop)
     build_s = time.monotonic() - t0
 
     class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
@@ -120,10 +142,11 @@ def solve(
     def unplaced() -> list[int]:
         return sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
 
-    while state.placed < upper_bound and not stop() and augment(state, classes, class_of, unplaced(), stop):
-        pass
-    report("augment")
-    chains = ChainSearch(state, classes, class_of, stop)
+    def repair() -> None:
+        while (
+            state.placed < upper_bound and not stop() and augment(state, classes, class_of, unplaced(), stop)
+        ):
+            pass
 
     planned = [0] * len(classes)
     for (c, _), n in bound.guide.items():
@@ -142,9 +165,36 @@ def solve(
                 if u not in state.where and chains.try_place(u):
                     progress = True
 
+    # The LP (if any) runs in its own thread meanwhile (OR-Tools releases the GIL while it solves); it
+    # is awaited after the chains, at a fixed point, so a run that ends before its limit stays
+    # deterministic.
+    repair()
+    report("augment")
+    chains = ChainSearch(state, classes, class_of, stop)
     run_chains()
-    chain_placed = state.placed
     report("chains")
+    if lp_job is not None:
+        if state.placed >= upper_bound:
+            lp_job.abort.set()
+        lp_job.thread.join(max(0.0, search_deadline - time.monotonic()))
+        if lp_job.thread.is_alive():  # still building its model: the solve itself stops at the deadline
+            lp_job.abort.set()
+            lp_job.thread.join()
+        lp_s = lp_job.seconds
+        if lp_job.ceiling is not None:
+            lp_value = lp_job.value
+            if lp_job.ceiling < upper_bound:
+                upper_bound, bound_kind = lp_job.ceiling, "lp"
+        if lp_job.model is not None and lp_job.values is not None and state.placed < upper_bound:
+            rounded = lp_round(problem, classes, lp_job.model, lp_job.values)
+            if rounded.placed > state.placed:
+                state = rounded
+                repair()
+                chains = ChainSearch(state, classes, class_of, stop)
+                run_chains()
+        lp_job = None
+        report("lp")
+    chain_placed = state.placed
     remaining = search_deadline - time.monotonic()
     if state.placed < upper_bound and remaining > 0 and not cancelled():
         exact = exact_bound(problem, classes, remaining / 4, opts.num_workers, opts.seed)
