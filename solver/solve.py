@@ -58,7 +58,8 @@ REPORT_SHARE = 0.03
 LP_SHARE = 0.5
 # The LP is built and solved only up to LP_MAX_VARIABLES variables, and only when its size suggests
 # it ends within its budget: measured with GLOP on a loaded 2-core machine, 200,000 variables (free-form
-# M) took 3 s, 560,000 (evening M) 16 s. L instances have millions and keep the flow bound.
+# M) took 3 s, 560,000 (evening M) 16 s. L instances have millions and keep the flow bound. It runs
+# beside the chains, so an LP that does not finish costs the neighbourhood search, not the placement.
 LP_MAX_VARIABLES = 800_000
 LP_VARIABLES_PER_SECOND = 25_000
 
