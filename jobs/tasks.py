@@ -88,6 +88,7 @@ def proposal_of(snapshot: Snapshot, result: SolveResult) -> dict[str, Any]:
         "unplaced": unplaced,
         "placed": result.placed,
         "upperBound": result.upper_bound,
+        "boundKind": result.bound_kind,
         "solverStatus": result.status,
         "solverErrors": list(result.errors),
         "stats": {k: float(v) for k, v in result.stats.items()},

@@ -182,6 +182,9 @@ class Proposal:
     week: date = strawberry.field(description="The Monday of the Paris week the slots were planned on.")
     placed: int
     upper_bound: int
+    bound_kind: str = strawberry.field(
+        description="The proof behind upperBound: flow (flow relaxation), lp (time-indexed LP), exact, none."
+    )
     solver_status: str
     figures: JSON
     seen: strawberry.Private[run_review.Review]
@@ -403,6 +406,7 @@ class MatchingRun:
             week=date.fromisoformat(result["week"]),
             placed=result["placed"],
             upper_bound=result["upperBound"],
+            bound_kind=str(result.get("boundKind", "flow")),
             solver_status=result["solverStatus"],
             figures=JSON(
                 {

@@ -7,6 +7,8 @@ placed), do it. Cheap and exact for this move type; the CP-SAT neighbourhoods co
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from solver.classes import StudentClass
 from solver.greedy import pick_start
 from solver.state import State
@@ -23,12 +25,28 @@ def _relocate(state: State, classes: list[StudentClass], class_of: dict[int, int
     return False
 
 
-def try_place(state: State, classes: list[StudentClass], class_of: dict[int, int], u: int) -> bool:
-    """Place unplaced student ``u`` directly or with one ejection; True when ``u`` got placed."""
+def _never() -> bool:
+    return False
+
+
+def try_place(
+    state: State,
+    classes: list[StudentClass],
+    class_of: dict[int, int],
+    u: int,
+    stop: Callable[[], bool] = _never,
+) -> bool:
+    """Place unplaced student ``u`` directly or with one ejection; True when ``u`` got placed.
+
+    ``stop`` is asked before each mentor is tried (deadline, cancel): at XL one student's ejections
+    over every mentor of a popular project take seconds.
+    """
     if _relocate(state, classes, class_of, u):
         return True
     students = state.problem.students
     for m in classes[class_of[u]].mentors:
+        if stop():
+            return False
         # Students away from their current pair first: moving them again costs nothing (objective 2).
         for v in sorted(state.at_mentor[m], key=lambda v: (students[v].current == state.where[v], v)):
             v_slot = state.where[v]
@@ -43,10 +61,18 @@ def try_place(state: State, classes: list[StudentClass], class_of: dict[int, int
     return False
 
 
-def augment(state: State, classes: list[StudentClass], class_of: dict[int, int], pool: list[int]) -> int:
-    """One pass over ``pool`` (unplaced students, in order); returns how many got placed."""
+def augment(
+    state: State,
+    classes: list[StudentClass],
+    class_of: dict[int, int],
+    pool: list[int],
+    stop: Callable[[], bool] = _never,
+) -> int:
+    """One pass over ``pool`` (unplaced students, in order) until ``stop()``; returns how many got placed."""
     placed = 0
     for u in pool:
-        if u not in state.where and try_place(state, classes, class_of, u):
+        if stop():
+            break
+        if u not in state.where and try_place(state, classes, class_of, u, stop):
             placed += 1
     return placed

@@ -9,6 +9,7 @@ slot never move (objective 2 ranks above). Each move strictly raises the objecti
 
 from __future__ import annotations
 
+import threading
 import time
 
 from solver.classes import StudentClass
@@ -21,7 +22,12 @@ MAX_PASSES = 6
 
 
 def rebalance(
-    state: State, classes: list[StudentClass], class_of: dict[int, int], weights: Weights, deadline: float
+    state: State,
+    classes: list[StudentClass],
+    class_of: dict[int, int],
+    weights: Weights,
+    deadline: float,
+    cancel: threading.Event | None = None,
 ) -> int:
     """Move students while it pays; returns how many moves were made."""
     problem = state.problem
@@ -30,7 +36,7 @@ def rebalance(
     for _ in range(MAX_PASSES):
         moved = 0
         for s in sorted(state.where):
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or (cancel is not None and cancel.is_set()):
                 return moves + moved
             m, start = state.where[s]
             if problem.students[s].current == (m, start):

@@ -1,24 +1,43 @@
-"""Benchmark: ``python -m solver.bench --size S|M|L|XL [--seed N] [--time-limit T] [--json]``.
+"""Benchmark: ``python -m solver.bench [--family F,..] [--size S|M|L|XL,..] [--seed N,..]
+[--time-limit T,..] [--reference] [--json]``.
 
-Generates a deterministic instance, solves it, checks the result with ``solver.check`` and prints one
-line (JSON with ``--json``). ``--no-baselines`` skips greedy first-fit and naive CP-SAT; ``--rerun``
-then redraws the availability of 5% of the students, re-solves with the first result as the current
-pairs and reports how many students moved.
+For every (family, size, seed) it generates a deterministic instance (``solver.families``), and for
+every time limit solves it, checks the result with ``solver.check`` and prints one line (JSON with
+``--json``): placed, the reported bound and its kind, the proven optimum where ``--reference`` computed
+it (the time-indexed MIP solved by HiGHS, ``solver.reference``), seconds, peak RSS and violations.
+Baselines (greedy first-fit and naive CP-SAT) run with ``--baselines``; ``--rerun`` then redraws the
+availability of 5% of the students, re-solves with the first result as the current pairs and reports
+how many students moved.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import resource
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
+from solver import reference
 from solver.baselines import greedy_first_fit, naive_cpsat
 from solver.check import check
-from solver.instances import SIZES, Instance, generate, perturb
+from solver.classes import build_classes
+from solver.families import FAMILIES, make
+from solver.instances import Instance, perturb
 from solver.model import SolveOptions, SolveResult, StudentIn
+from solver.prepare import prepare
 from solver.solve import solve
+
+T = TypeVar("T")
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process: beside ``seconds`` it shows how much of a core the run really had."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _peak_rss_mb() -> float:
@@ -61,43 +80,112 @@ def _rerun(instance: Instance, result: SolveResult, options: SolveOptions, seed:
     }
 
 
+def reference_optimum(instance: Instance, time_limit_s: float) -> tuple[int | None, int | None, float]:
+    """The time-indexed MIP solved by HiGHS: (proven optimum or None, proven ceiling or None, seconds).
+
+    It places as many students as possible under every hard rule, current pairs free to move (pinned
+    ones kept), like ``solve`` with ``move_existing=True``.
+    """
+    problem = prepare(instance.mentors, instance.students, SolveOptions())
+    classes, _ = build_classes(problem)
+    model = reference.build(problem, classes)
+    sol = reference.solve_model(model, integer=True, time_limit_s=time_limit_s)
+    ceiling = reference.ceiling(model, sol)
+    if sol.values is None:
+        return None, ceiling, sol.seconds
+    placed = model.fixed + round(sol.objective)
+    return (placed if sol.optimal else None), ceiling, sol.seconds
+
+
+def _reference_row(instance: Instance, time_limit_s: float) -> tuple[int | None, int | None, float, float]:
+    optimum, ceiling, seconds = reference_optimum(instance, time_limit_s)
+    return optimum, ceiling, seconds, _peak_rss_mb()
+
+
+def _isolated(fn: Callable[..., T], *args: object) -> T:
+    """``fn(*args)`` in a forked child, so that each figure's peak RSS is its own."""
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(fn, args)
+
+
+def _split_arg(text: str) -> list[str]:
+    return [part for part in text.split(",") if part]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m solver.bench")
-    parser.add_argument("--size", choices=sorted(SIZES), default="S")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--family", default="patterns", help=f"comma-separated, of {', '.join(FAMILIES)}")
+    parser.add_argument("--size", default="S", help="comma-separated, of S, M, L, XL")
+    parser.add_argument("--seed", default="1", help="comma-separated seeds")
+    parser.add_argument("--time-limit", default="60", help="comma-separated seconds")
+    parser.add_argument("--reference", action="store_true", help="prove the optimum with the HiGHS MIP")
+    parser.add_argument("--reference-time-limit", type=float, default=600.0)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--baselines", action="store_true")
     parser.add_argument("--rerun", action="store_true")
     args = parser.parse_args(argv)
 
-    n_students, n_mentors = SIZES[args.size]
-    instance = generate(n_students, n_mentors, args.seed)
-    options = SolveOptions(time_limit_s=args.time_limit, seed=args.seed)
+    for family in _split_arg(args.family):
+        for size in _split_arg(args.size):
+            for seed in (int(s) for s in _split_arg(args.seed)):
+                instance = make(family, size, seed)
+                optimum: int | None = None
+                ceiling: int | None = None
+                reference_s = 0.0
+                if args.reference:
+                    optimum, ceiling, reference_s, reference_rss = _isolated(
+                        _reference_row, instance, args.reference_time_limit
+                    )
+                for limit in (float(t) for t in _split_arg(args.time_limit)):
+                    row = _isolated(_run, instance, family, size, seed, limit, args)
+                    if args.reference:
+                        row["optimum"] = optimum
+                        row["mip_ceiling"] = ceiling
+                        row["reference_s"] = round(reference_s, 1)
+                        row["reference_rss_mb"] = round(reference_rss, 1)
+                        if optimum:
+                            row["pct_of_optimum"] = round(100 * int(str(row["placed"])) / optimum, 2)
+                            row["bound_gap_pct"] = round(
+                                100 * (int(str(row["upper_bound"])) - optimum) / optimum, 2
+                            )
+                    if args.json:
+                        print(json.dumps(row), flush=True)
+                    else:
+                        print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+
+
+def _run(
+    instance: Instance, family: str, size: str, seed: int, limit: float, args: argparse.Namespace
+) -> dict[str, object]:
+    options = SolveOptions(time_limit_s=limit, seed=seed)
+    t0 = time.monotonic()
     result = solve(instance.mentors, instance.students, options)
+    seconds = time.monotonic() - t0
     peak = _peak_rss_mb()
     violations = check(instance.mentors, instance.students, result)
     row: dict[str, object] = {
-        "size": args.size,
-        "seed": args.seed,
-        "students": n_students,
-        "mentors": n_mentors,
+        "family": family,
+        "size": size,
+        "seed": seed,
+        "time_limit": limit,
+        "students": len(instance.students),
+        "mentors": len(instance.mentors),
         "placed": result.placed,
         "upper_bound": result.upper_bound,
+        "bound_kind": result.bound_kind,
         "gap_pct": round(100 * (result.upper_bound - result.placed) / max(1, result.upper_bound), 3),
-        "build_s": round(result.stats["build_s"], 2),
-        "solve_s": round(result.stats["solve_s"], 2),
+        "seconds": round(seconds, 2),
+        "cpu_s": round(_cpu_s(), 1),
         "peak_rss_mb": round(peak, 1),
         "status": result.status,
         "violations": len(violations),
-        "greedy_construct_placed": int(result.stats["greedy_placed"]),
-        "lns_rounds": int(result.stats["lns_rounds"]),
+        "construct_placed": int(result.stats["greedy_placed"]),
         "flow_bound": int(result.stats.get("flow_bound", result.upper_bound)),
         "fill_ratio_sd": round(result.stats.get("fill_ratio_sd", 0.0), 3),
     }
-    if not args.no_baselines:
+    if args.baselines:
         greedy = greedy_first_fit(instance.mentors, instance.students)
-        naive = naive_cpsat(instance.mentors, instance.students, args.time_limit, args.seed)
+        naive = naive_cpsat(instance.mentors, instance.students, limit, seed)
         row.update(
             greedy_placed=greedy.placed,
             naive_cpsat_placed=naive.placed,
@@ -105,11 +193,8 @@ def main(argv: list[str] | None = None) -> None:
             naive_cpsat_s=round(naive.seconds, 2),
         )
     if args.rerun:
-        row.update(_rerun(instance, result, options, args.seed))
-    if args.json:
-        print(json.dumps(row))
-    else:
-        print(" ".join(f"{k}={v}" for k, v in row.items()))
+        row.update(_rerun(instance, result, options, seed))
+    return row
 
 
 if __name__ == "__main__":

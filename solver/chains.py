@@ -15,6 +15,7 @@ search from the same state would meet the same tree (a heuristic reuse, as in th
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 from solver.classes import StudentClass
 from solver.greedy import pick_start
@@ -25,7 +26,14 @@ MAX_DEPTH = 12
 
 
 class ChainSearch:
-    def __init__(self, state: State, classes: list[StudentClass], class_of: dict[int, int]) -> None:
+    def __init__(
+        self,
+        state: State,
+        classes: list[StudentClass],
+        class_of: dict[int, int],
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
+        self.stop = stop
         self.state = state
         self.classes = classes
         self.class_of = class_of
@@ -80,7 +88,7 @@ class ChainSearch:
                         path_mentors[v] = used_here | {m}
                         depth[v] = depth[x] + 1
                         queue.append(v)
-            if nodes > max_nodes:
+            if nodes > max_nodes or (self.stop is not None and self.stop()):
                 return False
         self.dead.update(parent)
         self.dead.discard(u)

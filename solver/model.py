@@ -185,10 +185,22 @@ class Move:
 
 Status = Literal["optimal", "feasible", "cancelled", "time_limit", "infeasible_input"]
 
+# Which proof stands behind ``SolveResult.upper_bound``:
+# ``flow``: the flow relaxation of ``solver.bound`` (ignores overlaps within a day, ~1-4% loose on
+# free-form weeks); ``lp``: the LP relaxation of the time-indexed model (``solver.reference``), solved
+# within the run's budget; ``exact``: the time-indexed model solved exactly (small instances);
+# ``none``: no bound (infeasible input). The bound is for the problem the run solved: with
+# ``move_existing=False`` it holds only with every still-valid current pair kept where it is.
+BoundKind = Literal["flow", "lp", "exact", "none"]
+
 
 @dataclass(frozen=True, slots=True)
 class SolveResult:
-    """The outcome. ``upper_bound`` is a proven ceiling on ``placed`` (see ``solver.bound``)."""
+    """The outcome. ``upper_bound`` is a proven ceiling on ``placed``, of kind ``bound_kind``.
+
+    ``bound_kind`` says which proof it comes from (see ``BoundKind``); ``bound_keeps_current`` is True
+    when the bound is for the problem with every still-valid current pair kept (``move_existing=False``).
+    """
 
     assignments: tuple[Assignment, ...]
     unplaced: tuple[Unplaced, ...]
@@ -198,3 +210,5 @@ class SolveResult:
     status: Status
     errors: tuple[str, ...] = ()
     stats: Mapping[str, float] = field(default_factory=dict)
+    bound_kind: BoundKind = "flow"
+    bound_keeps_current: bool = False

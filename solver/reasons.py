@@ -19,20 +19,24 @@ student's, with the fewest placed students in the way).
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
+
 from solver.grid import bits, session_mask, start_mask
-from solver.model import ClosestMentor, ReasonCode, Unplaced
+from solver.model import STEPS_PER_WEEK, ClosestMentor, ReasonCode, Unplaced
 from solver.prepare import Problem
 from solver.state import State
 
 CLOSEST = 3
 
 
-def explain(problem: Problem, state: State, s: int) -> Unplaced:
+def explain(problem: Problem, state: State, s: int, occupancy: Occupancy | None = None) -> Unplaced:
+    """Why ``s`` is unplaced. ``occupancy`` caches, per mentor, who holds each step (pass the same dict
+    for every student of one result: at L it turns minutes of scanning into seconds)."""
     st = problem.students[s]
     listing = problem.by_project.get(st.project, [])
     allowed = [m for m in listing if m not in st.forbidden]
     with_room = [m for m in allowed if state.has_room(m)]
-    alone = [m for m in allowed if problem.base_count[m] < problem.mentors[m].capacity]
     facts = {
         "mentors_for_project": len(listing),
         "allowed_mentors": len(allowed),
@@ -50,14 +54,109 @@ def explain(problem: Problem, state: State, s: int) -> Unplaced:
         return Unplaced(st.id, ReasonCode.NO_COMMON_SLOT, facts)
     if not with_room:
         facts["seats"] = sum(problem.mentors[m].capacity for m in allowed)
-        return Unplaced(st.id, ReasonCode.ALL_MENTORS_FULL, facts, _closest(problem, state, s, meeting))
+        return Unplaced(st.id, ReasonCode.ALL_MENTORS_FULL, facts, _closest_among(problem, state, s, meeting))
     common_with_room = [m for m in with_room if st.starts & problem.base_starts(m, st.duration)]
     facts["mentors_with_room_and_slot"] = len(common_with_room)
     if not common_with_room:
-        return Unplaced(st.id, ReasonCode.NO_COMMON_SLOT, facts, _closest(problem, state, s, meeting))
-    return Unplaced(
-        st.id, ReasonCode.LOST_TO_COMPETITION, facts, _closest(problem, state, s, alone or meeting)
-    )
+        return Unplaced(st.id, ReasonCode.NO_COMMON_SLOT, facts, _closest_among(problem, state, s, meeting))
+    cache = Occupancy(problem, state) if occupancy is None else occupancy
+    return Unplaced(st.id, ReasonCode.LOST_TO_COMPETITION, facts, _closest(problem, state, s, cache))
+
+
+_FAR = 1 << 14  # more students than any session can overlap: marks starts that are not possible
+
+
+class Occupancy:
+    """Per project (and session length), the weeks of the mentors listing it as arrays, built once per
+    result: who holds each step, whether it is held, and the prefix count of the steps where a new
+    holder begins. The number of students overlapping a session ``[a, a+d)`` at a mentor is then
+    ``busy[a] + prefix[a+d] - prefix[a+1]``, for every mentor and start at once (at L, looping over
+    ~200 mentors per unplaced student in Python took 20 s of CPU)."""
+
+    def __init__(self, problem: Problem, state: State) -> None:
+        self.problem = problem
+        self.state = state
+        self._projects: dict[
+            int, tuple[list[int], list[list[int]], npt.NDArray[np.int16], npt.NDArray[np.int16]]
+        ] = {}
+        self._starts: dict[tuple[int, int], npt.NDArray[np.bool_]] = {}
+
+    def project(
+        self, p: int
+    ) -> tuple[list[int], list[list[int]], npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+        found = self._projects.get(p)
+        if found is None:
+            problem, state = self.problem, self.state
+            mentors = [
+                m
+                for m in problem.by_project.get(p, ())
+                if problem.base_count[m] < problem.mentors[m].capacity
+            ]
+            helds: list[list[int]] = []
+            busy = np.zeros((len(mentors), STEPS_PER_WEEK), np.int16)
+            prefix = np.zeros((len(mentors), STEPS_PER_WEEK + 1), np.int16)
+            for i, m in enumerate(mentors):
+                held = [-1] * STEPS_PER_WEEK
+                for o in state.at_mentor[m]:
+                    start = state.where[o][1]
+                    for t in range(start, start + problem.students[o].duration):
+                        held[t] = o
+                arr = np.asarray(held, np.int64)
+                taken = arr != -1
+                fresh = taken & np.concatenate(([True], arr[1:] != arr[:-1]))
+                busy[i] = taken
+                prefix[i, 1:] = np.cumsum(fresh)
+                helds.append(held)
+            found = self._projects[p] = (mentors, helds, busy, prefix)
+        return found
+
+    def base_starts(self, p: int, d: int) -> npt.NDArray[np.bool_]:
+        found = self._starts.get((p, d))
+        if found is None:
+            mentors = self.project(p)[0]
+            found = self._starts[(p, d)] = (
+                np.stack([_bits(self.problem.base_starts(m, d)) for m in mentors])
+                if mentors
+                else np.zeros((0, STEPS_PER_WEEK), np.bool_)
+            )
+        return found
+
+
+def _bits(mask: int) -> npt.NDArray[np.bool_]:
+    raw = np.frombuffer(mask.to_bytes(STEPS_PER_WEEK // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little").astype(np.bool_)
+
+
+def _closest(problem: Problem, state: State, s: int, occupancy: Occupancy) -> tuple[ClosestMentor, ...]:
+    """Among the mentors the student could have had alone, those where the fewest placed students stand
+    in the way (a full mentor counts one more), each at its earliest start with the fewest."""
+    st = problem.students[s]
+    d = st.duration
+    mentors, helds, busy, prefix = occupancy.project(st.project)
+    at = np.flatnonzero(_bits(st.starts))
+    if not mentors or not len(at):
+        return ()
+    possible = occupancy.base_starts(st.project, d)[:, at]
+    counts = busy[:, at].astype(np.int32) + prefix[:, at + d] - prefix[:, at + 1]
+    counts = np.where(possible, counts, _FAR)
+    best_at = counts.argmin(axis=1)
+    best = counts[np.arange(len(mentors)), best_at]
+    full = np.asarray([not state.has_room(m) for m in mentors], np.int32)
+    ids = np.asarray([problem.mentors[m].id for m in mentors], np.int64)
+    ok = best < _FAR
+    if st.forbidden:
+        ok &= np.asarray([m not in st.forbidden for m in mentors])
+    rows = np.flatnonzero(ok)
+    order = rows[np.lexsort((ids[rows], best[rows] + full[rows]))][:CLOSEST]
+    out: list[ClosestMentor] = []
+    for i in order.tolist():
+        start = int(at[best_at[i]])
+        held = helds[i]
+        blocking = tuple(
+            problem.students[o].id for o in sorted({held[t] for t in range(start, start + d)} - {-1})
+        )
+        out.append(ClosestMentor(int(ids[i]), start, blocking, bool(full[i])))
+    return tuple(out)
 
 
 def _free_starts(problem: Problem, m: int, duration: int) -> int:
@@ -65,8 +164,10 @@ def _free_starts(problem: Problem, m: int, duration: int) -> int:
     return start_mask(problem.mentors[m].free, duration)
 
 
-def _closest(problem: Problem, state: State, s: int, mentors: list[int]) -> tuple[ClosestMentor, ...]:
-    """Per mentor, the start where the fewest placed students overlap the student's session."""
+def _closest_among(problem: Problem, state: State, s: int, mentors: list[int]) -> tuple[ClosestMentor, ...]:
+    """Per mentor of ``mentors`` (full ones too, when no seat is left), the start where the fewest placed
+    students overlap the student's session; a full mentor counts one more. (The vectorised
+    :func:`_closest` covers the common case, ``LOST_TO_COMPETITION``, over the mentors with a seat.)"""
     st = problem.students[s]
     ranked: list[tuple[int, int, int, tuple[int, ...], bool]] = []
     for m in mentors:

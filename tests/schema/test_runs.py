@@ -34,7 +34,7 @@ query($id: UUID!) {
     id status error attempts
     progress { elapsedS placed upperBound phase }
     proposal {
-      week placed upperBound solverStatus
+      week placed upperBound boundKind solverStatus
       pairs { studentId mentorId slot { weekday start minutes } change currentMentorId }
       mentorLoads { mentorId capacity current proposed leaving after overCapacity }
       unplaced { studentId reason facts closestMentorIds }
@@ -114,6 +114,7 @@ async def test_review_then_publish_part_of_a_proposal(db: Backend, gql: GraphQLC
     proposal = run["proposal"]
     # Two seats left with m1 (capacity 3, one current pair), one with m2: three of five placed.
     assert proposal["placed"] == 3 and len(proposal["pairs"]) == 3
+    assert (proposal["upperBound"], proposal["boundKind"]) == (3, "flow")  # seats, and the flow sees them
     assert {p["change"] for p in proposal["pairs"]} == {"NEW"}
     loads = {load["mentorId"]: load for load in proposal["mentorLoads"]}
     assert loads[m1.id] == {

@@ -1,0 +1,238 @@
+"""The time-indexed model: an exact reference (MIP) and the bound the solver reports (its LP relaxation).
+
+One variable per (student class, mentor, start) where the class may start and the mentor is free of
+fixed sessions for the class's session length. Constraints:
+
+- a class sends at most its size (identical students are interchangeable);
+- a mentor takes at most their seats left after the fixed sessions (R2);
+- a mentor holds at most one session at a time: one row per *maximal* clique of the mentor's candidate
+  sessions (an interval graph, so a sweep finds them: a step where a session ends after at least one
+  other started since the last such step). Rows of steps whose set of sessions is contained in another
+  step's would be redundant, in the LP as well as in the MIP.
+
+The objective is the number of movable students placed, so ``len(fixed)`` plus the MIP optimum is the
+largest number placeable, and ``len(fixed)`` plus the floor of the LP value (or of any dual bound a MIP
+solver proves) is a valid upper bound on it.
+
+The model is written as an ``MPModelProto`` (repeated fields filled from lists, which is ~5x faster than
+a call per coefficient) and solved by HiGHS (MIP or LP) or GLOP through ``pywraplp``. A watcher thread
+interrupts the solve when the caller's ``cancel()`` says so (cancel flag, or the search's deadline).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+
+from solver.classes import StudentClass
+from solver.grid import bits
+from solver.prepare import Problem
+
+
+@dataclass(slots=True)
+class TimeIndexed:
+    """The variables of the time-indexed model and its rows (as lists of variable indices)."""
+
+    var_class: npt.NDArray[np.int32]
+    var_mentor: npt.NDArray[np.int32]
+    var_start: npt.NDArray[np.int32]
+    rows: list[tuple[list[int], float]]  # (variable indices, upper bound), coefficients all 1
+    fixed: int  # students already placed outside the model
+
+    @property
+    def size(self) -> int:
+        return len(self.var_class)
+
+
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """What a solve of the model gave: values (None without a solution), objective, dual bound."""
+
+    values: npt.NDArray[np.float64] | None
+    objective: float
+    bound: float | None  # proven ceiling on the model's optimum (LP value, or MIP dual bound)
+    optimal: bool
+    seconds: float
+
+
+def count_variables(problem: Problem, classes: Sequence[StudentClass], limit: int | None = None) -> int:
+    """The model's number of variables (stops counting past ``limit``)."""
+    n = 0
+    for cls in classes:
+        for m in cls.mentors:
+            n += (cls.starts & problem.base_starts(m, cls.duration)).bit_count()
+            if limit is not None and n > limit:
+                return n
+    return n
+
+
+def build(
+    problem: Problem,
+    classes: Sequence[StudentClass],
+    class_ids: Sequence[int] | None = None,
+    mentor_ids: Sequence[int] | None = None,
+    seats: Sequence[int] | None = None,
+    busy: Sequence[int] | None = None,
+    sizes: Sequence[int] | None = None,
+) -> TimeIndexed:
+    """The model over ``class_ids`` x ``mentor_ids`` (all by default).
+
+    ``seats``/``busy``/``sizes`` (indexed like the problem's mentors and the classes) override the seats
+    left, the steps taken and the class sizes: a neighbourhood search passes what the students outside
+    the neighbourhood leave free.
+    """
+    cids = range(len(classes)) if class_ids is None else class_ids
+    allowed = None if mentor_ids is None else set(mentor_ids)
+    vc: list[int] = []
+    vm: list[int] = []
+    vs: list[int] = []
+    per_mentor: dict[int, list[int]] = {}
+    class_rows: list[tuple[list[int], float]] = []
+    for c in cids:
+        cls = classes[c]
+        size = len(cls.members) if sizes is None else sizes[c]
+        if size <= 0:
+            continue
+        mine: list[int] = []
+        for m in cls.mentors:
+            if allowed is not None and m not in allowed:
+                continue
+            free = problem.base_starts(m, cls.duration)
+            if busy is not None and busy[m]:
+                free &= _starts_avoiding(busy[m], cls.duration)
+            for t in bits(cls.starts & free):
+                j = len(vc)
+                vc.append(c)
+                vm.append(m)
+                vs.append(t)
+                mine.append(j)
+                per_mentor.setdefault(m, []).append(j)
+        if mine and size < len(mine):
+            class_rows.append((mine, float(size)))
+    rows = class_rows
+    for m in sorted(per_mentor):
+        js = per_mentor[m]
+        left = problem.mentors[m].capacity - problem.base_count[m] if seats is None else seats[m]
+        if left < len(js):
+            rows.append((js, float(max(0, left))))
+        rows.extend(_cliques(js, vs, [classes[vc[j]].duration for j in js]))
+    return TimeIndexed(
+        np.asarray(vc, np.int32), np.asarray(vm, np.int32), np.asarray(vs, np.int32), rows, len(problem.fixed)
+    )
+
+
+def _starts_avoiding(busy: int, duration: int) -> int:
+    """Starts whose session of ``duration`` steps misses every step of ``busy``."""
+    hit = 0
+    for k in range(duration):
+        hit |= busy >> k
+    return ~hit
+
+
+def _cliques(js: list[int], starts: list[int], durations: list[int]) -> list[tuple[list[int], float]]:
+    """One at-most-one row per maximal clique of the sessions ``js`` of one mentor."""
+    begins: dict[int, list[int]] = {}
+    ends: dict[int, list[int]] = {}  # last step -> sessions
+    for j, d in zip(js, durations, strict=True):
+        begins.setdefault(starts[j], []).append(j)
+        ends.setdefault(starts[j] + d - 1, []).append(j)
+    rows: list[tuple[list[int], float]] = []
+    active: set[int] = set()
+    fresh = False
+    for t in sorted(set(begins) | set(ends)):
+        if t in begins:
+            active.update(begins[t])
+            fresh = True
+        if t in ends:
+            if fresh and len(active) > 1:
+                rows.append((sorted(active), 1.0))
+            fresh = False
+            active.difference_update(ends[t])
+    return rows
+
+
+def to_proto(model: TimeIndexed, integer: bool, weights: Sequence[float] | None = None) -> Any:
+    proto = linear_solver_pb2.MPModelProto()
+    proto.maximize = True
+    add = proto.variable.add
+    if weights is None:
+        for _ in range(model.size):
+            add(lower_bound=0.0, upper_bound=1.0, objective_coefficient=1.0, is_integer=integer)
+    else:
+        for w in weights:
+            add(lower_bound=0.0, upper_bound=1.0, objective_coefficient=w, is_integer=integer)
+    for js, ub in model.rows:
+        row = proto.constraint.add(upper_bound=ub)
+        row.var_index.extend(js)
+        row.coefficient.extend([1.0] * len(js))
+    return proto
+
+
+def solve_model(
+    model: TimeIndexed,
+    *,
+    integer: bool,
+    time_limit_s: float,
+    engine: str = "HIGHS",
+    cancel: Callable[[], bool] | None = None,
+    weights: Sequence[float] | None = None,
+    hint: Sequence[int] | None = None,
+    threads: int = 1,
+) -> Solution:
+    """Solve the model with ``engine`` (HIGHS, SCIP, GLOP, PDLP, ...) within ``time_limit_s``."""
+    t0 = time.monotonic()
+    if model.size == 0:
+        return Solution(np.zeros(0), 0.0, 0.0, True, 0.0)
+    solver = pywraplp.Solver.CreateSolver(engine)
+    if solver is None:
+        raise RuntimeError(f"OR-Tools has no {engine} solver here")
+    error = solver.LoadModelFromProto(to_proto(model, integer, weights))
+    if error:
+        raise RuntimeError(f"time-indexed model refused: {error}")
+    solver.SetTimeLimit(max(1, int(1000 * time_limit_s)))
+    if threads > 1:
+        solver.SetNumThreads(threads)
+    if hint is not None and integer:
+        variables = solver.variables()
+        solver.SetHint([variables[j] for j in hint], [1.0] * len(hint))
+    done = threading.Event()
+    watcher = None
+    if cancel is not None:
+
+        def watch() -> None:
+            while not done.wait(0.05):
+                if cancel():
+                    solver.InterruptSolve()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    try:
+        status = solver.Solve()
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+    seconds = time.monotonic() - t0
+    optimal = status == pywraplp.Solver.OPTIMAL
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return Solution(None, 0.0, None, False, seconds)
+    values = np.fromiter((v.solution_value() for v in solver.variables()), np.float64, model.size)
+    objective = solver.Objective().Value()
+    bound = solver.Objective().BestBound() if integer else (objective if optimal else None)
+    return Solution(values, objective, bound, optimal, seconds)
+
+
+def ceiling(model: TimeIndexed, solution: Solution) -> int | None:
+    """A proven ceiling on the number placed from a solve, or None when it proved none."""
+    if solution.bound is None or not math.isfinite(solution.bound):
+        return None
+    return model.fixed + math.floor(solution.bound + 1e-3)
