@@ -10,8 +10,10 @@ import contextlib
 import logging
 
 from api.settings import Settings
+from domain import outbox
 from jobs import daily
-from jobs.events import announce, close_hubs
+from jobs.effects import sink_for
+from jobs.events import close_hubs
 from jobs.queue import close_queues, queue_for
 from jobs.reconciler import Report, reconcile
 
@@ -24,8 +26,8 @@ _daily_loop: asyncio.Task[None] | None = None
 async def _run_daily_step(every_s: float) -> None:
     while True:
         try:
-            await daily.apply_due()
-            await announce(None)
+            with outbox.using(sink_for(None)):
+                await daily.apply_due()
         except Exception:  # logged, and tried again next time: the step is idempotent
             log.exception("the daily step failed")
         await asyncio.sleep(every_s)

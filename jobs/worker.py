@@ -18,8 +18,8 @@ from arq.connections import RedisSettings
 
 from api import services
 from api.settings import Settings
-from jobs import daily, tasks
-from jobs.events import announce
+from domain import outbox
+from jobs import daily, effects, tasks
 from jobs.queue import ArqQueue, configured_queue_name
 from jobs.reconciler import reconcile
 
@@ -59,9 +59,8 @@ async def reconcile_runs(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def daily_step(ctx: dict[str, Any]) -> dict[str, int]:
     """Cron, hourly: the programme's daily step (``jobs.daily``): returns from absences, last days."""
-    report = await daily.apply_due()
-    await announce(ctx.get("redis"))
-    return report
+    with outbox.using(effects.sink_of_job(ctx)):
+        return await daily.apply_due()
 
 
 def _redis_settings() -> RedisSettings:

@@ -27,6 +27,7 @@ from api.settings import Settings
 from schema.absence_types import AbsenceQueries
 from schema.audit import AuditQueries
 from schema.billing import BillingQueries
+from schema.effects import EffectSink
 from schema.guard import AccessGuard
 from schema.inputs import InputValidation
 from schema.limits import CostLimiter
@@ -59,6 +60,7 @@ def build_schema(
         InputValidation,
         AccessGuard,
         partial(MaskErrors, should_mask_error=is_unexpected, error_message="Internal server error"),
+        EffectSink,  # effects after the commit (domain.outbox)
     ]
     if not settings.is_development:
         extensions.append(DisableIntrospection)

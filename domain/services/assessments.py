@@ -11,7 +11,7 @@
 
 Functions without their own transaction (``auto_assign``) run inside the caller's; the others open one.
 Events ``assessment_scheduled`` and ``assessment_cancelled`` go to the assessor's and the student's
-topics; after the commit the caller wakes subscribers (``jobs.queue.announce_on``).
+topics; they wake subscribers after the commit (``domain.outbox``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from domain.enums import AssessmentStatus, MentorStatus
 from domain.errors import AssessorWasMentor, NonexistentLocalTime, SlotTaken, ValidationFailed
@@ -37,6 +36,7 @@ from domain.models import (
     Student,
     StudentAvailability,
 )
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS, WeeklyWindow, local_to_utc, week_monday, windows_in_paris_week, zone
 from domain.services import events
 from domain.services._common import get_or_not_found, lock_or_not_found

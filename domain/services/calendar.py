@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from icalendar import Calendar, Event
-from tortoise.transactions import in_transaction
 
 from domain.enums import SessionKind, SessionStatus
 from domain.models import CalendarFeed, Mentor, Session, Student
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS
 from domain.services._common import get_or_not_found
 

@@ -5,8 +5,8 @@
 - announced to both sides (assignment events on the mentor's and the student's topics), and
 - for an end, frees the pair's future sessions (cancelled without penalty: not billed).
 
-Call these inside the caller's transaction; after it commits, the caller wakes subscribers
-(``jobs.queue.announce_on``).
+Call these inside the caller's transaction; the events wake subscribers after it commits
+(``domain.outbox``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from domain.access import Viewer
 from domain.enums import MentorshipEndReason, PairingAction, PairingCause, SessionKind, SessionStatus
 from domain.models import Mentorship, PairingChange, Session, Student
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS
 from domain.services import events
 from domain.services._common import unique_as_conflict

@@ -26,12 +26,12 @@ from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from domain.enums import SessionKind, SessionStatus
 from domain.errors import Conflict, StatusRequired, ValidationFailed, WeekTaken
 from domain.errors import SlotTaken as SlotTakenError
 from domain.models import DiscoveryNote, Mentorship, Project, Session, Student
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc, week_monday
 from domain.recurrence import Occurrence, expand
 from domain.services import absences
