@@ -37,8 +37,27 @@ class JobSink:
                     log.warning(
                         "run %s stored but not enqueued: %s: %s", effect.run_id, type(exc).__name__, exc
                     )
+        if any(isinstance(e, outbox.SendMessages) for e in effects):
+            await self._start_sending()
         if any(isinstance(e, outbox.WakeSubscribers) for e in effects):
             await announce(await self._redis())
+
+    async def _start_sending(self) -> None:
+        """A sending pass: an arq job (one queued at a time) or a task of this process. Never raises: the
+        messages stay pending and the periodic pass sends them."""
+        from jobs import mail
+        from jobs.queue import ArqQueue
+
+        try:
+            if isinstance(self.queue, ArqQueue):
+                pool = await self.queue.pool()
+                await pool.enqueue_job(
+                    mail.JOB_NAME, _job_id=mail.JOB_NAME, _queue_name=self.queue.queue_name
+                )
+            else:
+                mail.start_in_process()
+        except Exception as exc:
+            log.warning("cannot start sending messages: %s: %s", type(exc).__name__, exc)
 
     async def _redis(self) -> Redis | None:
         from jobs.queue import ArqQueue

@@ -32,6 +32,7 @@ from schema.guard import AccessGuard
 from schema.inputs import InputValidation
 from schema.limits import CostLimiter
 from schema.mutations import Mutation
+from schema.notifications import NotificationMutations, NotificationQueries, NotificationSubscription
 from schema.queries import Query
 from schema.run_types import RunQueries
 from schema.subscriptions import Subscription
@@ -67,10 +68,19 @@ def build_schema(
     extensions.extend(extra_extensions)
     return strawberry.Schema(
         query=merge_types(
-            "Query", (Query, RunQueries, BillingQueries, AuditQueries, WaitingQueries, AbsenceQueries)
+            "Query",
+            (
+                Query,
+                RunQueries,
+                BillingQueries,
+                AuditQueries,
+                WaitingQueries,
+                AbsenceQueries,
+                NotificationQueries,
+            ),
         ),
-        mutation=Mutation,
-        subscription=Subscription,
+        mutation=merge_types("Mutation", (Mutation, NotificationMutations)),
+        subscription=merge_types("Subscription", (Subscription, NotificationSubscription)),
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.is_development),
     )

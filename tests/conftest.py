@@ -31,6 +31,8 @@ REDIS_URL = os.environ.get("MENTORMATCH_TEST_REDIS", "redis://127.0.0.1:6379/15"
 TEST_DATABASE = f"mentormatch_test_{os.getpid()}"
 
 TABLES = [
+    "message",
+    "notification_preference",
     "pairing_change",
     "handover",
     "mentor_absence",

@@ -28,7 +28,7 @@ from domain.errors import Conflict, ErrorCode, ValidationFailed
 from domain.models import Assessment, Handover, MatchingRun, Mentor, MentorAbsence, Mentorship, Student
 from domain.outbox import in_transaction
 from domain.paris_time import paris_today, week_monday
-from domain.services import events, handovers, pairing, runs
+from domain.services import events, handovers, notifications, pairing, runs
 from domain.services._common import lock_or_not_found
 
 SHORT_DAYS = 14  # R5: one or two weeks, caught up by the mentor
@@ -100,6 +100,7 @@ async def _announce(absence: MentorAbsence, pairs: list[Mentorship], kind: str, 
         items.append((events.student_topic(pair.student_id), kind, body))
     if items:
         await events.record_many(items)
+    await notifications.on_absence(absence, pairs, kind)
 
 
 async def _start_handover_run(student_ids: list[int], week: date, *, actor: str) -> MatchingRun:

@@ -38,7 +38,7 @@ from domain.models import (
 )
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, WeeklyWindow, local_to_utc, week_monday, windows_in_paris_week, zone
-from domain.services import events
+from domain.services import events, notifications
 from domain.services._common import get_or_not_found, lock_or_not_found
 from domain.services.pairing import SYSTEM
 from domain.services.sessions import ACTIVE, MAX_MINUTES, PRESENTATION_DEFAULT
@@ -76,6 +76,7 @@ async def _announce(a: Assessment, kind: str, assessor_id: int | None) -> None:
     if assessor_id is not None:
         items.insert(0, (events.mentor_topic(assessor_id), kind, payload(a)))
     await events.record_many(items)
+    await notifications.on_assessment(a)
 
 
 async def past_and_current_mentors(student_id: int) -> set[int]:
@@ -427,6 +428,7 @@ async def record_result(
         assessment.status = AssessmentStatus.PASSED if passed else AssessmentStatus.FAILED
         assessment.notes = notes
         await assessment.save()
+        await notifications.on_assessment(assessment)
         return assessment
 
 

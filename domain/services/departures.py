@@ -21,7 +21,7 @@ from domain.errors import Conflict, NoticeTooShort, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Student
 from domain.outbox import in_transaction
 from domain.paris_time import paris_today, week_monday
-from domain.services import pairing, runs
+from domain.services import notifications, pairing, runs
 from domain.services._common import lock_or_not_found
 
 NOTICE_DAYS = 14  # R6: two weeks at least
@@ -80,6 +80,7 @@ async def give_notice(
             # Next week starts at most 7 days ahead, so every new pair starts before the last day.
             week = week_monday(today) + timedelta(days=7)
             run = await start_or_join_run(students, week, requested_by=actor)
+        await notifications.on_notice(mentor, students)
         return Notice(mentor, run)
 
 

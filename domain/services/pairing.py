@@ -21,7 +21,7 @@ from domain.enums import MentorshipEndReason, PairingAction, PairingCause, Sessi
 from domain.models import Mentorship, PairingChange, Session, Student
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS
-from domain.services import events
+from domain.services import events, notifications
 from domain.services._common import unique_as_conflict
 
 SYSTEM = "system"
@@ -83,6 +83,7 @@ async def _announce(m: Mentorship, kind: str, change: Change) -> None:
     await events.record_many(
         [(events.mentor_topic(m.mentor_id), kind, body), (events.student_topic(m.student_id), kind, body)]
     )
+    await notifications.on_pairing(m, kind)
 
 
 async def start_pair(

@@ -27,14 +27,14 @@ from enum import StrEnum
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from domain.enums import SessionKind, SessionStatus
+from domain.enums import MessageKind, SessionKind, SessionStatus
 from domain.errors import Conflict, StatusRequired, ValidationFailed, WeekTaken
 from domain.errors import SlotTaken as SlotTakenError
 from domain.models import DiscoveryNote, Mentorship, Project, Session, Student
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc, week_monday
 from domain.recurrence import Occurrence, expand
-from domain.services import absences
+from domain.services import absences, notifications
 from domain.services._common import get_or_not_found, lock_or_not_found
 
 DISCOVERY_MINUTES = 30
@@ -212,16 +212,18 @@ async def insert_session(
     for attempt in range(1, INSERT_ATTEMPTS + 1):
         try:
             async with in_transaction():  # a savepoint: a refused insert leaves the transaction usable
-                return await Session.create(
-                    mentorship_id=mentorship.id,
-                    mentor_id=mentorship.mentor_id,
-                    student_id=mentorship.student_id,
-                    kind=kind,
-                    starts_at=starts_at,
-                    duration_minutes=minutes,
-                    catch_up=catch_up,
-                    catch_up_reason=catch_up_reason,
-                    notes=notes,
+                return await notifications.booked(
+                    Session.create(
+                        mentorship_id=mentorship.id,
+                        mentor_id=mentorship.mentor_id,
+                        student_id=mentorship.student_id,
+                        kind=kind,
+                        starts_at=starts_at,
+                        duration_minutes=minutes,
+                        catch_up=catch_up,
+                        catch_up_reason=catch_up_reason,
+                        notes=notes,
+                    )
                 )
         except IntegrityError:
             await _check_free(mentorship.mentor_id, mentorship.student_id, starts_at, minutes)
@@ -402,6 +404,7 @@ async def reschedule_session(
         session.sequence += 1
         async with database_refusals():
             await session.save()
+        await notifications.on_session(session, MessageKind.SESSION_MOVED)
         return session
 
 
@@ -438,6 +441,7 @@ async def cancel_session(
         session.sequence += 1
         await _bill(session, rates, now)
         await session.save()
+        await notifications.on_session(session, MessageKind.SESSION_CANCELLED)
         return session
 
 
