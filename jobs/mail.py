@@ -117,7 +117,6 @@ def email_of(claimed: notifications.Claimed, sender: str) -> EmailMessage:
     email["Subject"] = row.subject
     email["Message-ID"] = notifications.message_id(row.key)
     email["Date"] = formatdate(row.created_at.timestamp(), usegmt=True)
-    email["Content-Language"] = row.language
     email["X-Mentormatch-Kind"] = row.kind.value
     email.set_content(row.text)
     email.add_alternative(row.html, subtype="html")
@@ -125,6 +124,7 @@ def email_of(claimed: notifications.Claimed, sender: str) -> EmailMessage:
         email.add_attachment(
             row.ics.encode(), maintype="text", subtype="calendar", filename="session.ics", params={}
         )
+    email["Content-Language"] = row.language  # after the parts: set_content drops Content-* headers
     return email
 
 
