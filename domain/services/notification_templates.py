@@ -14,12 +14,14 @@ DEFAULT_LANGUAGE = "fr"
 _T: dict[tuple[K, str], tuple[str, str]] = {
     (K.PAIR_STARTED, "fr"): (
         "Présentation : {{ other }} et vous",
-        "Bonjour {{ name }},\n\nVous êtes désormais en binôme avec {{ other }} ({{ other_email }}).\n"
+        "Bonjour {{ name }},\n\nVous êtes désormais en binôme avec {{ other }} ({{ other_email }})"
+        "{% if substitute %}, en remplacement pendant l'absence du ou de la mentor habituel·le{% endif %}.\n"
         "Votre créneau hebdomadaire : {{ slot }} (heure de Paris).\n\nBon mentorat !",
     ),
     (K.PAIR_STARTED, "en"): (
         "Introduction: {{ other }} and you",
-        "Hello {{ name }},\n\nYou are now paired with {{ other }} ({{ other_email }}).\n"
+        "Hello {{ name }},\n\nYou are now paired with {{ other }} ({{ other_email }})"
+        "{% if substitute %}, as a substitute while the usual mentor is away{% endif %}.\n"
         "Your weekly slot: {{ slot }} (Paris time).\n\nEnjoy the mentoring!",
     ),
     (K.PAIR_ENDED, "fr"): (

@@ -152,13 +152,19 @@ def _slot(m: Mentorship, language: str = "fr") -> str:
     return f"{_WEEKDAYS[language][m.slot_weekday]} {hours:02d}:{minutes:02d}, {m.slot_minutes} min"
 
 
-async def on_pairing(m: Mentorship, kind: str) -> None:
-    """A pair started (an introduction to both) or ended (a change of mentor, to both)."""
+async def on_pairing(m: Mentorship, kind: str, *, substitute: bool = False) -> None:
+    """A pair started (an introduction to both; ``substitute``: for a mentor's long absence, R5) or ended
+    (a change of mentor, to both)."""
     mentor, student = await Mentor.get(id=m.mentor_id), await Student.get(id=m.student_id)
     if kind == "mentorship_started":
         for role, pid, other in (("mentor", mentor.id, student), ("student", student.id, mentor)):
             lang = language_of((mentor if role == "mentor" else student).languages)
-            context = {"other": other.name, "other_email": other.email, "slot": _slot(m, lang)}
+            context = {
+                "other": other.name,
+                "other_email": other.email,
+                "slot": _slot(m, lang),
+                "substitute": substitute,
+            }
             await notify(MessageKind.PAIR_STARTED, role, pid, context, ref=f"m{m.id}")  # type: ignore[arg-type]
     elif kind == "mentorship_ended":
         reason = m.end_reason.value if m.end_reason else ""

@@ -83,7 +83,7 @@ async def _announce(m: Mentorship, kind: str, change: Change) -> None:
     await events.record_many(
         [(events.mentor_topic(m.mentor_id), kind, body), (events.student_topic(m.student_id), kind, body)]
     )
-    await notifications.on_pairing(m, kind)
+    await notifications.on_pairing(m, kind, substitute=change.cause is PairingCause.ABSENCE)
 
 
 async def start_pair(

@@ -25,7 +25,8 @@ from domain import outbox
 from domain.enums import AssessmentStatus, MessageKind, MessageStatus, Role
 from domain.models import Assessment, Mentor, Message, Project, Session, Student
 from domain.paris_time import PARIS
-from domain.services import change_requests, departures, notifications, sessions
+from domain.services import absences, change_requests, departures, notifications, sessions
+from domain.services.notification_templates import language_of, render
 from domain.services.tokens import issue_token
 from jobs import mail
 from tests import factories
@@ -115,8 +116,9 @@ async def test_every_kind_arrives_once_with_its_recipients_and_language(
     assert await notifications.send_reminders(discovery.starts_at - timedelta(hours=1)) == 0
     moved = await sessions.reschedule_session(discovery.id, first.replace(hour=20))
     await sessions.cancel_session(moved.id, DEFAULT_RATES)
-    last_day = datetime.now(PARIS).date() + timedelta(days=20)
-    await departures.give_notice(mentor.id, last_day)  # the student hears of it
+    today = datetime.now(PARIS).date()
+    await absences.record_absence(mentor.id, today + timedelta(days=5), today + timedelta(days=7))
+    await departures.give_notice(mentor.id, today + timedelta(days=20))  # the student hears of it
     async with outbox.in_transaction():  # an assessment scheduled, then its result (R20)
         project = await Project.get(id=student.current_project_id)
         starts = datetime.now(UTC) + timedelta(days=5)
@@ -147,6 +149,7 @@ async def test_every_kind_arrives_once_with_its_recipients_and_language(
             (s, "session_moved", "fr"),
             (s, "session_cancelled", "fr"),
             (s, "notice", "fr"),
+            (s, "absence", "fr"),
             (s, "assessment_scheduled", "fr"),
             (o, "assessment_scheduled", "fr"),
             (s, "assessment_result", "fr"),
@@ -292,3 +295,14 @@ async def test_the_embedded_default_writes_eml_files(db: Backend, tmp_path: Path
     parsed = _read_eml(tmp_path)
     assert report.sent == len(parsed) == 3
     assert sorted(str(p["To"]) for p in parsed) == sorted([mentor.email, student.email, student.email])
+
+
+def test_a_substitutes_introduction_says_so_in_both_languages() -> None:
+    context = {"name": "Ana", "other": "Bo", "other_email": "bo@example.org", "slot": "x", "substitute": True}
+    _subject, english, _html = render(MessageKind.PAIR_STARTED, "en", context)
+    _subject, french, _html = render(MessageKind.PAIR_STARTED, "fr", context)
+    assert "as a substitute while the usual mentor is away" in english
+    assert "en remplacement pendant l'absence" in french
+    _subject, plain, _html = render(MessageKind.PAIR_STARTED, "de", {**context, "substitute": False})
+    assert "Bonjour Ana" in plain and "remplacement" not in plain  # no German: French, the default
+    assert language_of("de,en,fr") == "en" and language_of("de") == "fr"
