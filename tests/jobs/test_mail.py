@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import email
+import signal
 import socket
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +34,7 @@ from jobs import mail
 from tests import factories
 from tests.conftest import Backend
 
+ROOT = Path(__file__).resolve().parents[2]
 SMTP_PORTS = range(8125, 8130)  # this helper's SMTP test ports
 
 
@@ -306,3 +309,81 @@ def test_a_substitutes_introduction_says_so_in_both_languages() -> None:
     _subject, plain, _html = render(MessageKind.PAIR_STARTED, "de", {**context, "substitute": False})
     assert "Bonjour Ana" in plain and "remplacement" not in plain  # no German: French, the default
     assert language_of("de,en,fr") == "en" and language_of("de") == "fr"
+
+
+_SENDER = """
+import asyncio, sys
+from api import services
+from api.settings import Settings
+from jobs import mail
+
+async def main() -> None:
+    await services.connect_database(Settings(database_url=sys.argv[1]))
+    settings = mail.MailSettings(host="127.0.0.1", port=int(sys.argv[2]), starttls=False, timeout_s=600)
+    print("sending", flush=True)
+    await mail.send_pending(mail.transport_for(settings), settings, lease_s=600)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_sender_process_killed_mid_send_loses_nothing_and_sends_once(
+    db: Backend, smtp: tuple[Received, mail.MailSettings]
+) -> None:
+    """A real process claims the messages and is killed (SIGKILL) while it waits on a server that never
+    answers; once its lease has expired, another sender delivers each message exactly once."""
+    received, settings = smtp
+    mentor, _other, student = await _programme()
+    await factories.pair(student, mentor, _weekday_evening(3))
+    total = await Message.filter(status=MessageStatus.PENDING).count()
+    connected = asyncio.Event()
+
+    async def silent(_reader: asyncio.StreamReader, _writer: asyncio.StreamWriter) -> None:
+        connected.set()  # accept, then never greet: the sender hangs inside the SMTP exchange
+        await asyncio.sleep(3600)
+
+    mute = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = mute.sockets[0].getsockname()[1]
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", _SENDER, db.url, str(port), stdout=asyncio.subprocess.PIPE, cwd=str(ROOT)
+    )
+    try:
+        await asyncio.wait_for(connected.wait(), timeout=60)  # a deadline against hangs
+        assert await Message.filter(status=MessageStatus.SENDING).count() == total
+    finally:
+        child.kill()
+        await child.wait()
+        mute.close()
+    assert child.returncode == -signal.SIGKILL
+    assert (await _send(settings)).sent == 0  # its lease runs: nobody takes its rows yet
+    await Message.filter(status=MessageStatus.SENDING).update(
+        lease_until=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    assert (await _send(settings)).sent == total
+    assert (await _send(settings)).sent == 0
+    ids = [str(m["Message-ID"]) for _, m in received.messages]
+    assert len(ids) == len(set(ids)) == total
+    assert await Message.filter(status=MessageStatus.SENT).count() == total
+
+
+async def test_with_redis_a_commit_that_wrote_messages_enqueues_one_sending_job() -> None:
+    from arq.constants import job_key_prefix
+    from redis.asyncio import Redis
+
+    from jobs.effects import JobSink
+    from jobs.queue import ArqQueue
+    from tests.conftest import REDIS_URL
+
+    redis = Redis.from_url(REDIS_URL)
+    await redis.flushdb()
+    queue = ArqQueue(REDIS_URL, queue_name="mm-notify-test")
+    try:
+        sink = JobSink(queue)
+        await sink.run([outbox.SendMessages()])
+        await sink.run([outbox.SendMessages()])  # one queued at a time: the pass takes every due row
+        assert await redis.exists(job_key_prefix + mail.JOB_NAME) == 1
+        assert await redis.zcard("mm-notify-test") == 1
+    finally:
+        await queue.close()
+        await redis.flushdb()
+        await redis.aclose()
