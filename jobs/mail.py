@@ -180,11 +180,11 @@ def start_in_process() -> None:
     """The embedded setup: one sending pass in a task of this process (none when one is running: it
     takes the new rows too, as it loops until nothing is due)."""
     global _sending
-    if _sending is not None and not _sending.done():
+    if _sending is not None and not _sending.done() and _sending.get_loop() is asyncio.get_running_loop():
         return
     _sending = asyncio.create_task(send_now(), name="mentormatch-send-messages")
 
 
 async def wait_in_process() -> None:
-    if _sending is not None:
+    if _sending is not None and _sending.get_loop() is asyncio.get_running_loop():
         await asyncio.gather(_sending, return_exceptions=True)

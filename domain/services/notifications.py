@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from domain import outbox
@@ -104,26 +105,26 @@ async def notify(
     language = language_of(person.languages)
     subject, text, html = render(kind, language, {"name": person.name, **_localized(context, language)})
     wanted = await email_wanted(role, person_id, kind)
-    now = datetime.now(UTC)
-    message = await Message.create(
-        key=key,
-        kind=kind,
-        recipient_role=role,
-        recipient_id=person_id,
-        email=person.email,
-        language=language,
-        subject=subject[:300],
-        text=text,
-        html=html,
-        ics=ics,
-        status=MessageStatus.PENDING if wanted else MessageStatus.SKIPPED,
-        next_attempt_at=now,
-    )
-    await events.record(
-        topic_of(role, person_id),
-        NOTIFICATION,
-        {"messageId": message.id, "kind": kind.value, "subject": subject},
-    )
+    try:
+        async with outbox.in_transaction():  # a savepoint: of two writers of one key, the first wins
+            message = await Message.create(
+                key=key,
+                kind=kind,
+                recipient_role=role,
+                recipient_id=person_id,
+                email=person.email,
+                language=language,
+                subject=subject[:300],
+                text=text,
+                html=html,
+                ics=ics,
+                status=MessageStatus.PENDING if wanted else MessageStatus.SKIPPED,
+                next_attempt_at=datetime.now(UTC),
+            )
+            payload = {"messageId": message.id, "kind": kind.value, "subject": subject}
+            await events.record(topic_of(role, person_id), NOTIFICATION, payload)
+    except IntegrityError:
+        return None
     if wanted:
         await outbox.after_commit(outbox.SendMessages())
     return message
@@ -201,8 +202,12 @@ async def on_session(session: Session, kind: MessageKind) -> Message | None:
     """A session booked, moved or cancelled, or due soon: a summary to the student, with the .ics."""
     mentor = await Mentor.get(id=session.mentor_id)
     context = {"other": mentor.name, "when": session.starts_at, "minutes": session.duration_minutes}
-    ref = f"s{session.id}@{session.starts_at.isoformat()}"
-    ics = "" if kind is MessageKind.SESSION_REMINDER else session_ics(session, f"Mentoring: {mentor.name}")
+    # A reminder per start time (a moved session gets its own); the others per change (SEQUENCE grows).
+    reminder = kind is MessageKind.SESSION_REMINDER
+    ref = (
+        f"s{session.id}@{session.starts_at.isoformat()}" if reminder else f"s{session.id}#{session.sequence}"
+    )
+    ics = "" if reminder else session_ics(session, f"Mentoring: {mentor.name}")
     return await notify(kind, "student", session.student_id, context, ref=ref, ics=ics)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from domain import outbox
 from domain.errors import Conflict
-from domain.models import Event, MatchingRun, Mentor
+from domain.models import Event, MatchingRun, Mentor, Message
 from domain.paris_time import PARIS
 from domain.services import departures
 from jobs.queue import InProcessQueue, queue_for
@@ -40,6 +40,7 @@ async def test_a_mutation_that_fails_after_registering_leaves_no_job_and_no_even
 ) -> None:
     world = await build_world()
     events_before = await Event.all().count()  # the world's own pairs
+    messages_before = await Message.all().count()
     original = departures.give_notice
     registered: list[list[outbox.Effect]] = []
 
@@ -55,10 +56,11 @@ async def test_a_mutation_that_fails_after_registering_leaves_no_job_and_no_even
     assert answer["code"] == "CONFLICT"
     # The service did register its effects before the failure...
     kinds = {type(e) for e in registered[0]}
-    assert kinds == {outbox.EnqueueRun, outbox.WakeSubscribers}
-    # ... and none of them ran: no run, no event, no job.
+    assert kinds == {outbox.EnqueueRun, outbox.WakeSubscribers, outbox.SendMessages}
+    # ... and none of them ran: no run, no event, no message, no job.
     assert await MatchingRun.all().count() == 0
     assert await Event.all().count() == events_before
+    assert await Message.all().count() == messages_before  # the students' notice messages went too
     assert _queue().tasks == {}
     assert (await Mentor.get(id=world.mentor_a.id)).last_day is None
 
