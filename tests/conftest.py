@@ -94,6 +94,19 @@ class Backend:
         return self.name == "postgres"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def mail_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Messages sent by the embedded default go to a temporary folder, never into the checkout."""
+    folder = tmp_path_factory.mktemp("mail")
+    previous = os.environ.get("MENTORMATCH_MAIL_DIR")
+    os.environ["MENTORMATCH_MAIL_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("MENTORMATCH_MAIL_DIR", None)
+    else:
+        os.environ["MENTORMATCH_MAIL_DIR"] = previous
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 async def backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
