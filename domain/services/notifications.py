@@ -7,7 +7,7 @@ Services call one hook where the change happens (``on_pairing``, ``on_session``,
 - is rendered at once (``notification_templates``: French or English by the recipient's languages),
 - has an idempotency key (kind, the change, the recipient): the same change never writes two messages,
   and the email's Message-ID derives from it,
-- is announced on the recipient's topic (event ``notification``: the feed's subscription),
+- is announced on the recipient's feed topic (event ``notification``: the feed's subscription),
 - wakes the senders after the commit (``domain.outbox``); email is skipped (``skipped``) when the
   recipient turned it off for the kind, the feed gets it anyway.
 
@@ -73,7 +73,8 @@ def message_id(key: str) -> str:
 
 
 def topic_of(role: Role, person_id: int) -> str:
-    return events.mentor_topic(person_id) if role == "mentor" else events.student_topic(person_id)
+    """The person's feed topic: apart from their assignment topic, whose events other streams read."""
+    return f"notifications:{role}:{person_id}"
 
 
 async def _person(role: Role, person_id: int) -> Mentor | Student:
