@@ -165,7 +165,7 @@ async def send_pending(
                 report.lost_claim += 1
 
 
-_sending: asyncio.Task[SendReport] | None = None
+_sending: asyncio.Task[SendReport | None] | None = None
 
 
 async def send_now() -> SendReport:
@@ -182,7 +182,15 @@ def start_in_process() -> None:
     global _sending
     if _sending is not None and not _sending.done() and _sending.get_loop() is asyncio.get_running_loop():
         return
-    _sending = asyncio.create_task(send_now(), name="mentormatch-send-messages")
+    _sending = asyncio.create_task(_logged_pass(), name="mentormatch-send-messages")
+
+
+async def _logged_pass() -> SendReport | None:
+    try:
+        return await send_now()
+    except Exception as exc:  # the database went away (shutdown): the rows stay pending for the next pass
+        log.warning("the sending pass stopped: %s: %s", type(exc).__name__, exc)
+        return None
 
 
 async def wait_in_process() -> None:
