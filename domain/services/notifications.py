@@ -67,6 +67,18 @@ def backoff_s(attempts: int) -> float:
     return float(min(BACKOFF_BASE_S * 2 ** max(attempts - 1, 0), BACKOFF_CAP_S))
 
 
+def message_key(kind: MessageKind, ref: str, role: Role, person_id: int) -> str:
+    """The idempotency key: one message per kind, change (``ref``) and recipient."""
+    return f"{kind.value}:{ref}:{role}:{person_id}"[:160]
+
+
+def _session_ref(session: Session, reminder: bool) -> str:
+    # A reminder per start time (a moved session gets its own); the others per change (SEQUENCE grows).
+    return (
+        f"s{session.id}@{session.starts_at.isoformat()}" if reminder else f"s{session.id}#{session.sequence}"
+    )
+
+
 def message_id(key: str) -> str:
     """The email's Message-ID, the same for every attempt of one message (receivers drop repeats)."""
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@mentormatch>"
@@ -99,7 +111,7 @@ async def notify(
 ) -> Message | None:
     """Write one message (inside the caller's transaction). ``ref`` names the change; a second call for
     the same change and recipient writes nothing (None)."""
-    key = f"{kind.value}:{ref}:{role}:{person_id}"[:160]
+    key = message_key(kind, ref, role, person_id)
     if await Message.exists(key=key):
         return None
     person = await _person(role, person_id)
@@ -203,11 +215,8 @@ async def on_session(session: Session, kind: MessageKind) -> Message | None:
     """A session booked, moved or cancelled, or due soon: a summary to the student, with the .ics."""
     mentor = await Mentor.get(id=session.mentor_id)
     context = {"other": mentor.name, "when": session.starts_at, "minutes": session.duration_minutes}
-    # A reminder per start time (a moved session gets its own); the others per change (SEQUENCE grows).
     reminder = kind is MessageKind.SESSION_REMINDER
-    ref = (
-        f"s{session.id}@{session.starts_at.isoformat()}" if reminder else f"s{session.id}#{session.sequence}"
-    )
+    ref = _session_ref(session, reminder)
     ics = "" if reminder else session_ics(session, f"Mentoring: {mentor.name}")
     return await notify(kind, "student", session.student_id, context, ref=ref, ics=ics)
 
@@ -264,8 +273,16 @@ async def send_reminders(now: datetime | None = None, *, within_hours: int = REM
     due = await Session.filter(
         status=SessionStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=now + timedelta(hours=within_hours)
     ).order_by("starts_at")
+    keys = {
+        s.id: message_key(MessageKind.SESSION_REMINDER, _session_ref(s, True), "student", s.student_id)
+        for s in due
+    }
+    rows = await Message.filter(key__in=list(keys.values())).values_list("key", flat=True) if keys else []
+    reminded = {str(key) for key in rows}
     written = 0
     for session in due:
+        if keys[session.id] in reminded:  # one query for the pass, not one a session
+            continue
         async with outbox.in_transaction():
             if await on_session(session, MessageKind.SESSION_REMINDER) is not None:
                 written += 1
