@@ -170,22 +170,26 @@ async def on_pairing(m: Mentorship, kind: str, *, substitute: bool = False) -> N
     """A pair started (an introduction to both; ``substitute``: for a mentor's long absence, R5) or ended
     (a change of mentor, to both)."""
     mentor, student = await Mentor.get(id=m.mentor_id), await Student.get(id=m.student_id)
-    if kind == "mentorship_started":
-        for role, pid, other in (("mentor", mentor.id, student), ("student", student.id, mentor)):
-            lang = language_of((mentor if role == "mentor" else student).languages)
+    sides: list[tuple[Role, Mentor | Student, Mentor | Student]] = [
+        ("mentor", mentor, student),
+        ("student", student, mentor),
+    ]
+    for role, me, other in sides:
+        if kind == "mentorship_started":
             context = {
                 "other": other.name,
                 "other_email": other.email,
-                "slot": _slot(m, lang),
+                "slot": _slot(m, language_of(me.languages)),
                 "substitute": substitute,
             }
-            await notify(MessageKind.PAIR_STARTED, role, pid, context, ref=f"m{m.id}")  # type: ignore[arg-type]
-    elif kind == "mentorship_ended":
-        reason = m.end_reason.value if m.end_reason else ""
-        ended = m.ended_on.isoformat() if m.ended_on else ""
-        for role, pid, other in (("mentor", mentor.id, student), ("student", student.id, mentor)):
-            context = {"other": other.name, "ended_on": ended, "reason": reason}
-            await notify(MessageKind.PAIR_ENDED, role, pid, context, ref=f"m{m.id}")  # type: ignore[arg-type]
+            await notify(MessageKind.PAIR_STARTED, role, me.id, context, ref=f"m{m.id}")
+        elif kind == "mentorship_ended":
+            context = {
+                "other": other.name,
+                "ended_on": m.ended_on.isoformat() if m.ended_on else "",
+                "reason": m.end_reason.value.replace("_", " ") if m.end_reason else "",
+            }
+            await notify(MessageKind.PAIR_ENDED, role, me.id, context, ref=f"m{m.id}")
 
 
 def session_ics(session: Session, summary: str) -> str:
