@@ -149,6 +149,7 @@ def _serve(settings: Settings, workers: int = 1) -> int:
     asyncio.run(services.preflight(settings))  # one line, not a lifespan traceback, when not ready
     if settings.is_development:
         print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
+        print(f"messages (notifications): {__import__('jobs.mail').mail.MailSettings.from_env().describe()}")
     from api.transport import server_options
 
     common: dict[str, Any] = {

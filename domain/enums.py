@@ -145,3 +145,29 @@ class Role(StrEnum):
     STAFF = "staff"
     MENTOR = "mentor"
     STUDENT = "student"
+
+
+class MessageKind(StrEnum):
+    """What a notification is about (one template per kind and language)."""
+
+    PAIR_STARTED = "pair_started"
+    PAIR_ENDED = "pair_ended"
+    SESSION_BOOKED = "session_booked"
+    SESSION_MOVED = "session_moved"
+    SESSION_CANCELLED = "session_cancelled"
+    SESSION_REMINDER = "session_reminder"
+    ABSENCE = "absence"
+    NOTICE = "notice"
+    ASSESSMENT_SCHEDULED = "assessment_scheduled"
+    ASSESSMENT_RESULT = "assessment_result"
+
+
+class MessageStatus(StrEnum):
+    """pending -> sending (claimed, with a lease) -> sent | pending again (retry) | failed (gave up);
+    skipped: the recipient turned email off for the kind (the in-app feed still has it)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"

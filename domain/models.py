@@ -20,6 +20,8 @@ from domain.enums import (
     HandoverStatus,
     MentorshipEndReason,
     MentorStatus,
+    MessageKind,
+    MessageStatus,
     PairingAction,
     PairingCause,
     Role,
@@ -565,3 +567,48 @@ class Assessment(TimestampedModel):
                 name="assessment_assessor_has_slot",
             ),
         )
+
+
+class Message(TimestampedModel):
+    """A notification to one person, written in the transaction of the change it tells about.
+
+    Sent by jobs (``jobs.mail``) and shown in the person's in-app feed. ``key`` is its idempotency key (one
+    message per change and recipient; the email's Message-ID derives from it); ``claim_token`` and
+    ``lease_until`` fence senders: a row is sent by the holder of its current claim only."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=160, unique=True)
+    kind = fields.CharEnumField(MessageKind, max_length=32)
+    recipient_role = fields.CharField(max_length=8)  # "mentor" | "student"
+    recipient_id = fields.IntField()
+    email = fields.CharField(max_length=254)
+    language = fields.CharField(max_length=2)
+    subject = fields.CharField(max_length=300)
+    text = fields.TextField()
+    html = fields.TextField()
+    ics = fields.TextField(default="")
+    status = fields.CharEnumField(MessageStatus, max_length=10, default=MessageStatus.PENDING)
+    attempts = fields.SmallIntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    claim_token = fields.CharField(max_length=36, default="")
+    lease_until = fields.DatetimeField(null=True)
+    sent_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+
+    class Meta:
+        table = "message"
+        indexes = (("status", "next_attempt_at"), ("recipient_role", "recipient_id", "id"))
+
+
+class NotificationPreference(Model):
+    """A person turned email off for one kind of message (no row: email on). The feed gets every kind."""
+
+    id = fields.IntField(primary_key=True)
+    recipient_role = fields.CharField(max_length=8)
+    recipient_id = fields.IntField()
+    kind = fields.CharEnumField(MessageKind, max_length=32)
+    email = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "notification_preference"
+        unique_together = (("recipient_role", "recipient_id", "kind"),)

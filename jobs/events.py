@@ -1,11 +1,12 @@
 """Event fan-out: one hub per process reads committed events from the event table and hands each to the
 local subscribers of its topic.
 
-Writers record events in their transaction (``domain.services.events.record``) and, after the commit,
-call :func:`announce`: a wake-up published on Redis (``REDIS_URL`` set; every API process listens) or
-given to this process's hub (embedded setup). The wake-up carries no data; the hub then reads every event
-above its cursor, in id order (ids grow in commit order), so a lost or reordered wake-up only delays
-delivery: the hub also polls the table every ``poll_interval_s``.
+Writers record events in their transaction (``domain.services.events.record``); after the commit the
+outbox (``domain.outbox``, run by ``jobs.effects``) calls :func:`announce`: a wake-up published on Redis
+(``REDIS_URL`` set; every API process listens) or given to this process's hub (embedded setup). The
+wake-up carries no data; the hub then reads every event above its cursor, in id order (ids grow in commit
+order), so a lost or reordered wake-up only delays delivery: the hub also polls the table every
+``poll_interval_s``.
 
 A subscriber registers first, then replays what it missed from the table (``after_id``), then takes live
 events from its queue, skipping ids it has already yielded: every event once, in order, no gaps.

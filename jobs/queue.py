@@ -20,7 +20,6 @@ from arq.jobs import Job, JobStatus
 from redis.asyncio import Redis
 
 from jobs import tasks
-from jobs.events import announce
 
 log = logging.getLogger(__name__)
 
@@ -185,14 +184,3 @@ async def close_queues() -> None:
 
 def describe(queue: Any) -> str:
     return "arq" if isinstance(queue, ArqQueue) else "in-process"
-
-
-async def announce_on(queue: ArqQueue | InProcessQueue) -> None:
-    """After a commit that recorded events: wake the subscribers of every process (``jobs.events``)."""
-    redis: Redis | None = None
-    if isinstance(queue, ArqQueue):
-        try:
-            redis = await queue.pool()
-        except Exception as exc:
-            log.warning("cannot reach Redis to announce events: %s: %s", type(exc).__name__, exc)
-    await announce(redis)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from domain import outbox
 from domain.enums import RunStatus
 from domain.services import runs
-from jobs.events import announce
+from jobs.effects import JobSink
 from jobs.queue import ArqQueue, InProcessQueue
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,13 @@ async def reconcile(
     *,
     heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S,
     queued_grace_s: float = QUEUED_GRACE_S,
+) -> Report:
+    with outbox.using(JobSink(queue)):  # the runs it fails wake their subscribers
+        return await _reconcile(queue, heartbeat_timeout_s, queued_grace_s)
+
+
+async def _reconcile(
+    queue: ArqQueue | InProcessQueue, heartbeat_timeout_s: float, queued_grace_s: float
 ) -> Report:
     report = Report()
     now = datetime.now(UTC)
@@ -70,8 +78,6 @@ async def reconcile(
         else:
             await queue.enqueue(run.id)
             report.requeued.append(run.id)
-    if report.failed:
-        await announce(queue.redis)
     if report.requeued or report.released or report.failed:
         log.warning(
             "reconciler: requeued %s, released %s, failed %s", report.requeued, report.released, report.failed

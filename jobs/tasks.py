@@ -26,9 +26,10 @@ from uuid import UUID
 
 from arq import Retry
 
+from domain import outbox
 from domain.enums import RunStatus
 from domain.services import runs
-from jobs.events import announce
+from jobs import effects
 from jobs.snapshot import Snapshot, load_snapshot
 from jobs.solving import Cancel, solve_in_process, solve_in_thread
 from jobs.transient import is_transient
@@ -102,7 +103,11 @@ def proposal_of(snapshot: Snapshot, result: SolveResult) -> dict[str, Any]:
 async def run_matching(ctx: dict[str, Any], run_id: str) -> str:
     """The job. Returns what happened (arq keeps it as the job's result)."""
     job_try: int = ctx.get("job_try", 1)
-    redis = ctx.get("redis")
+    with outbox.using(effects.sink_of_job(ctx)):  # events recorded by the run wake subscribers
+        return await _run_job(ctx, run_id, job_try)
+
+
+async def _run_job(ctx: dict[str, Any], run_id: str, job_try: int) -> str:
     try:
         outcome = await _run(ctx, UUID(run_id))
     except asyncio.CancelledError:
@@ -117,16 +122,12 @@ async def run_matching(ctx: dict[str, Any], run_id: str) -> str:
         log.exception("run %s failed", run_id)
         with contextlib.suppress(Exception):  # the reconciler fails it later when even this fails
             await runs.finish(UUID(run_id), None, RunStatus.FAILED, reason)
-            await announce(redis)
         return "failed"
-    await announce(redis)
     return outcome
 
 
 async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
-    redis = ctx.get("redis")
     claim = await runs.claim(run_id)
-    await announce(redis)
     if claim is None:
         return "nothing to do"
     run, attempt = claim.run, claim.attempt
@@ -147,7 +148,7 @@ async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
     # responsive (``jobs.solving``); a worker process solves in a thread.
     solver = solve_in_process if ctx.get("solve_in_process") else solve_in_thread
     # The heartbeat starts with the claim: loading a large snapshot must not look like a dead worker.
-    ticker = asyncio.create_task(_tick(run_id, attempt, latest, cancel, started, redis))
+    ticker = asyncio.create_task(_tick(run_id, attempt, latest, cancel, started))
     try:
         snapshot = await load_snapshot(run.scope, date.fromisoformat(options["week"]))
         if not await runs.record_snapshot(run_id, attempt, snapshot.versions):
@@ -178,7 +179,6 @@ async def _tick(
     latest: _Latest,
     cancel: Cancel,
     started: float,
-    redis: Any,
 ) -> None:
     """While the solver runs: heartbeat, progress (when it changed) and the cancel flag, every tick."""
     while True:
@@ -201,7 +201,6 @@ async def _tick(
             continue
         if payload is not None:
             latest.sent = progress
-            await announce(redis)
         if cancelled is None or cancelled:
             # Cancelled by staff, or another worker took the run over: stop solving.
             cancel.set()

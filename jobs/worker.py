@@ -13,13 +13,13 @@ import os
 import socket
 from typing import Any, ClassVar
 
-from arq import cron
+from arq import cron, func
 from arq.connections import RedisSettings
 
 from api import services
 from api.settings import Settings
-from jobs import daily, tasks
-from jobs.events import announce
+from domain import outbox
+from jobs import daily, effects, mail, tasks
 from jobs.queue import ArqQueue, configured_queue_name
 from jobs.reconciler import reconcile
 
@@ -59,9 +59,16 @@ async def reconcile_runs(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def daily_step(ctx: dict[str, Any]) -> dict[str, int]:
     """Cron, hourly: the programme's daily step (``jobs.daily``): returns from absences, last days."""
-    report = await daily.apply_due()
-    await announce(ctx.get("redis"))
-    return report
+    with outbox.using(effects.sink_of_job(ctx)):
+        return await daily.apply_due()
+
+
+async def send_messages(ctx: dict[str, Any]) -> dict[str, int]:
+    """The message outbox (``jobs.mail``): on demand after a commit that wrote messages, and as a cron
+    pass (retries with backoff, reminders, rows a dead worker held)."""
+    with outbox.using(effects.sink_of_job(ctx)):
+        report = await mail.send_now()
+    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
 
 
 def _redis_settings() -> RedisSettings:
@@ -75,10 +82,11 @@ HEARTBEAT_TIMEOUT_S = float(os.environ.get("MENTORMATCH_HEARTBEAT_TIMEOUT_S", "3
 
 
 class WorkerSettings:
-    functions: ClassVar[list[Any]] = [ping, run_matching]
+    functions: ClassVar[list[Any]] = [ping, run_matching, func(send_messages, keep_result=0, max_tries=1)]
     cron_jobs: ClassVar[list[Any]] = [
         cron(reconcile_runs, second={0, 30}, run_at_startup=True, timeout=60, max_tries=1),
         cron(daily_step, minute={5}, run_at_startup=True, timeout=600, max_tries=1),
+        cron(send_messages, second={20, 50}, timeout=300, max_tries=1, unique=True, keep_result=0),
     ]
     on_startup = startup
     on_shutdown = shutdown

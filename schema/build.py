@@ -28,10 +28,12 @@ from api.settings import Settings
 from schema.absence_types import AbsenceQueries
 from schema.audit import AuditQueries
 from schema.billing import BillingQueries
+from schema.effects import EffectSink
 from schema.guard import AccessGuard
 from schema.inputs import InputValidation
 from schema.limits import CostLimiter, Executor, ProductionExecutor, RequestValidation, ValidDocuments
 from schema.mutations import Mutation
+from schema.notifications import NotificationMutations, NotificationQueries, NotificationSubscription
 from schema.queries import Query
 from schema.run_types import RunQueries
 from schema.subscriptions import Subscription
@@ -90,16 +92,26 @@ def build_schema(
         InputValidation,
         AccessGuard,
         partial(MaskErrors, should_mask_error=is_unexpected, error_message="Internal server error"),
+        EffectSink,  # effects after the commit (domain.outbox)
     ]
     if not settings.is_development:
         extensions.append(DisableIntrospection)
     extensions.extend(extra_extensions)
     return MentormatchSchema(
         query=merge_types(
-            "Query", (Query, RunQueries, BillingQueries, AuditQueries, WaitingQueries, AbsenceQueries)
+            "Query",
+            (
+                Query,
+                RunQueries,
+                BillingQueries,
+                AuditQueries,
+                WaitingQueries,
+                AbsenceQueries,
+                NotificationQueries,
+            ),
         ),
-        mutation=Mutation,
-        subscription=Subscription,
+        mutation=merge_types("Mutation", (Mutation, NotificationMutations)),
+        subscription=merge_types("Subscription", (Subscription, NotificationSubscription)),
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.is_development),
         execution_context_class=Executor if settings.is_development else ProductionExecutor,

@@ -233,6 +233,11 @@ ROOT_POLICIES: dict[tuple[str, str], Policy] = {
     # Subscriptions: a viewer follows only their own assignments; runs are staff-only (the default).
     ("Subscription", "mentorAssignments"): self_mentor("mentorId"),
     ("Subscription", "studentAssignments"): self_student("studentId"),
+    # Notifications: the feed, its stream and the email preferences are the viewer's own (scoped to the
+    # viewer in SQL); the failed messages are staff-only (the default).
+    ("Query", "notifications"): authenticated,
+    ("Subscription", "notificationAdded"): authenticated,
+    ("Mutation", "setNotificationEmail"): authenticated,
 }
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.enums import Role
-from domain.models import Mentor, Mentorship, Student
+from domain.models import Mentor, Mentorship, Message, Student
 from domain.services.tokens import issue_token
 from tests import factories
 
@@ -21,6 +21,8 @@ class World:
     pair_a: Mentorship
     pair_b: Mentorship
     tokens: dict[str, str | None] = field(default_factory=dict)
+    # Each message's recipient (the pairs' introductions and first sessions wrote some).
+    messages: dict[int, tuple[str, int]] = field(default_factory=dict)
 
 
 CATALOGUE = frozenset({"Path", "Project"})
@@ -37,6 +39,7 @@ async def build_world() -> World:
     pair_a = await factories.pair(student_a, mentor_a, datetime(2026, 11, 24, 19, 0))
     pair_b = await factories.pair(student_b, mentor_b, datetime(2026, 11, 25, 19, 0))
     world = World(mentor_a, mentor_b, student_a, student_b, waiting, pair_a, pair_b)
+    world.messages = {m.id: (m.recipient_role, m.recipient_id) for m in await Message.all()}
     world.tokens = {
         "staff": (await issue_token(Role.STAFF))[0],
         "mentor_a": (await issue_token(Role.MENTOR, mentor_id=mentor_a.id))[0],
@@ -61,6 +64,10 @@ def may_read(world: World, role: str, typename: str, obj_id: int) -> bool:
     if me is None:
         return False
     kind, my_id = me
+    if typename == "Notification":  # a person reads only their own messages
+        return world.messages.get(obj_id) == (kind, my_id)
+    if typename == "FailedMessage":
+        return False
     pairs = [world.pair_a, world.pair_b]
     mine = [p for p in pairs if (p.mentor_id if kind == "mentor" else p.student_id) == my_id]
     if typename == "Mentor":

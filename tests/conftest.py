@@ -31,6 +31,8 @@ REDIS_URL = os.environ.get("MENTORMATCH_TEST_REDIS", "redis://127.0.0.1:6379/15"
 TEST_DATABASE = f"mentormatch_test_{os.getpid()}"
 
 TABLES = [
+    "message",
+    "notification_preference",
     "pairing_change",
     "handover",
     "mentor_absence",
@@ -90,6 +92,19 @@ class Backend:
     @property
     def is_postgres(self) -> bool:
         return self.name == "postgres"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def mail_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Messages sent by the embedded default go to a temporary folder, never into the checkout."""
+    folder = tmp_path_factory.mktemp("mail")
+    previous = os.environ.get("MENTORMATCH_MAIL_DIR")
+    os.environ["MENTORMATCH_MAIL_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("MENTORMATCH_MAIL_DIR", None)
+    else:
+        os.environ["MENTORMATCH_MAIL_DIR"] = previous
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

@@ -4,7 +4,7 @@
   (``cancelled``, billed 0) and the mentor arranges catch-up sessions with their students, several in the
   week after if needed (``catchUp`` sessions escape the one-regular-session-a-week rule, R13).
 - Longer: each current student of the mentor gets a ``Handover`` (waiting) and a matching run restricted
-  to them is queued for the Paris week the absence starts in (the caller enqueues its job after the
+  to them is queued for the Paris week the absence starts in (its job is enqueued after the
   commit). The snapshot leaves the absent mentor out of every week the absence touches and keeps their
   seat and slot for the students handed over; publishing the run hands each student to their substitute
   (``domain.services.handovers``). :func:`apply_due`, the daily step, gives them back when it is over.
@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from domain.enums import AssessmentStatus, HandoverStatus, MentorStatus, PairingCause
 from domain.errors import Conflict, ErrorCode, ValidationFailed
 from domain.models import Assessment, Handover, MatchingRun, Mentor, MentorAbsence, Mentorship, Student
+from domain.outbox import in_transaction
 from domain.paris_time import paris_today, week_monday
-from domain.services import events, handovers, pairing, runs
+from domain.services import events, handovers, notifications, pairing, runs
 from domain.services._common import lock_or_not_found
 
 SHORT_DAYS = 14  # R5: one or two weeks, caught up by the mentor
@@ -101,6 +100,7 @@ async def _announce(absence: MentorAbsence, pairs: list[Mentorship], kind: str, 
         items.append((events.student_topic(pair.student_id), kind, body))
     if items:
         await events.record_many(items)
+    await notifications.on_absence(absence, pairs, kind)
 
 
 async def _start_handover_run(student_ids: list[int], week: date, *, actor: str) -> MatchingRun:

@@ -11,7 +11,7 @@
 
 Functions without their own transaction (``auto_assign``) run inside the caller's; the others open one.
 Events ``assessment_scheduled`` and ``assessment_cancelled`` go to the assessor's and the student's
-topics; after the commit the caller wakes subscribers (``jobs.queue.announce_on``).
+topics; they wake subscribers after the commit (``domain.outbox``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-
-from tortoise.transactions import in_transaction
 
 from domain.enums import AssessmentStatus, MentorStatus
 from domain.errors import AssessorWasMentor, DomainError, NonexistentLocalTime, ValidationFailed
@@ -35,8 +33,9 @@ from domain.models import (
     Student,
     StudentAvailability,
 )
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS, WeeklyWindow, local_to_utc, week_monday, windows_in_paris_week, zone
-from domain.services import calendar, events
+from domain.services import calendar, events, notifications
 from domain.services._common import lock_or_not_found
 from domain.services.pairing import SYSTEM
 from domain.services.sessions import PRESENTATION_DEFAULT
@@ -74,6 +73,7 @@ async def _announce(a: Assessment, kind: str, assessor_id: int | None) -> None:
     if assessor_id is not None:
         items.insert(0, (events.mentor_topic(assessor_id), kind, payload(a)))
     await events.record_many(items)
+    await notifications.on_assessment(a)
 
 
 # R10: the profile the assessor checks at the student's first presentation (status and funding always hold
@@ -431,6 +431,7 @@ async def record_result(
         assessment.status = AssessmentStatus.PASSED if passed else AssessmentStatus.FAILED
         assessment.notes = notes
         await assessment.save()
+        await notifications.on_assessment(assessment)
         return assessment
 
 

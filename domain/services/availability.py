@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tortoise.transactions import in_transaction
-
 from domain.models import Mentor, MentorAvailability, Student, StudentAvailability
+from domain.outbox import in_transaction
 from domain.paris_time import WeeklyWindow, validate_windows
 from domain.services._common import lock_or_not_found
 

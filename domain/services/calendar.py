@@ -18,7 +18,6 @@ from enum import StrEnum
 
 from icalendar import Calendar, Event
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
 from domain.enums import AssessmentStatus, SessionKind, SessionStatus
 from domain.errors import SlotTaken, ValidationFailed, WeekTaken
@@ -33,6 +32,7 @@ from domain.models import (
     Student,
     StudentAvailability,
 )
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS, WeeklyWindow, week_monday, windows_in_paris_week, zone
 from domain.services import absences, eligibility
 from domain.services._common import get_or_not_found

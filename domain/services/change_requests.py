@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from tortoise.transactions import in_transaction
-
 from domain.access import Viewer
 from domain.enums import MentorshipEndReason, PairingCause
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Student
+from domain.outbox import in_transaction
 from domain.paris_time import paris_today, week_monday
 from domain.services import pairing
 from domain.services._common import lock_or_not_found
@@ -65,8 +64,8 @@ async def request_change(
     today: date | None = None,
 ) -> ChangeOutcome:
     """End a current pair at one side's request (R7). ``reason`` is optional and kept on the audit row
-    only. With ``propose_replacement`` a run restricted to the student is queued for next week (the
-    caller enqueues its job after the commit); staff review and publish it.
+    only. With ``propose_replacement`` a run restricted to the student is queued for next week (its
+    job is enqueued after the commit); staff review and publish it.
 
     Refuses: an unknown pair (``NOT_FOUND``), a pair that has already ended (``CONFLICT``), a reason
     longer than 2000 characters (``VALIDATION``)."""

@@ -2,7 +2,7 @@
 day and nothing is assigned to the mentor after it.
 
 - :func:`give_notice` stores the last day and, in the same transaction, queues a matching run restricted
-  to the mentor's current students for the next Paris week (the caller enqueues its job after the
+  to the mentor's current students for the next Paris week (its job is enqueued after the
   commit). The snapshot (``jobs.snapshot``) leaves a mentor with a last day out of every run and treats
   their students as unpaired, so each of them is placed with someone else; every current pair outside the
   scope stays as it is (the stability objective: the solver keeps still-valid pairs, the ``kept``
@@ -16,13 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from tortoise.transactions import in_transaction
-
 from domain.enums import MentorshipEndReason, MentorStatus, PairingCause
 from domain.errors import Conflict, NoticeTooShort, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Student
+from domain.outbox import in_transaction
 from domain.paris_time import paris_today, week_monday
-from domain.services import pairing, runs
+from domain.services import notifications, pairing, runs
 from domain.services._common import lock_or_not_found
 
 NOTICE_DAYS = 14  # R6: two weeks at least
@@ -81,6 +80,7 @@ async def give_notice(
             # Next week starts at most 7 days ahead, so every new pair starts before the last day.
             week = week_monday(today) + timedelta(days=7)
             run = await start_or_join_run(students, week, requested_by=actor)
+        await notifications.on_notice(mentor, students)
         return Notice(mentor, run)
 
 

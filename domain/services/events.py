@@ -1,8 +1,8 @@
 """The event table: announcements written inside the transaction of the change they announce.
 
-Writers call :func:`record` inside their transaction; after it commits they call
-``jobs.events.notify`` (a wake-up only: subscribers read the events from the table, so a lost wake-up
-delays an event, never loses it).
+Writers call :func:`record` inside their transaction; it registers a wake-up of the subscribers that runs
+after the commit (``domain.outbox``; a wake-up only: subscribers read the events from the table, so a
+lost wake-up delays an event, never loses it).
 
 Ids grow in commit order: on PostgreSQL every writer takes one transaction-scoped advisory lock before it
 inserts its first event, so a transaction that got id N committed before any transaction got id N+1 (a
@@ -17,6 +17,7 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from domain import outbox
 from domain.models import Event
 
 # Any constant: the key of the advisory lock that orders event writers on PostgreSQL.
@@ -52,6 +53,7 @@ async def record_many(items: list[tuple[str, str, dict[str, Any]]]) -> list[Even
     events = []
     for topic, kind, payload in items:
         events.append(await Event.create(topic=topic, kind=kind, payload=payload, using_db=conn))
+    await outbox.after_commit(outbox.WakeSubscribers())
     return events
 
 

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from tortoise.transactions import in_transaction
 
 from domain.errors import Conflict, NotFound, PathNotAllowedYet, ValidationFailed
 from domain.models import Mentor, MentorPath, Mentorship, Path, Project
+from domain.outbox import in_transaction
 from domain.paris_time import paris_today
 from domain.services._common import lock_or_not_found, unique_as_conflict
 

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from tortoise.transactions import in_transaction
-
 from domain.enums import MentorStatus
 from domain.errors import NotFound, ValidationFailed
 from domain.models import MAX_CAPACITY, Mentor, Project
+from domain.outbox import in_transaction
 from domain.paris_time import WeeklyWindow, validate_windows, zone
 from domain.services import eligibility
 from domain.services._common import (

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.transactions import in_transaction
-
 from domain.enums import PairingCause, SessionKind
 from domain.errors import Conflict
 from domain.models import Mentor, Mentorship, Student
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc
 from domain.services import calendar, eligibility, pairing
 from domain.services._common import lock_or_not_found

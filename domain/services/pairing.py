@@ -5,8 +5,8 @@
 - announced to both sides (assignment events on the mentor's and the student's topics), and
 - for an end, frees the pair's future sessions (cancelled without penalty: not billed).
 
-Call these inside the caller's transaction; after it commits, the caller wakes subscribers
-(``jobs.queue.announce_on``).
+Call these inside the caller's transaction; the events wake subscribers after it commits
+(``domain.outbox``).
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from domain.access import Viewer
 from domain.enums import MentorshipEndReason, PairingAction, PairingCause, SessionKind, SessionStatus
 from domain.models import Mentorship, PairingChange, Session, Student
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS
-from domain.services import events
+from domain.services import events, notifications
 from domain.services._common import unique_as_conflict
 
 SYSTEM = "system"
@@ -84,6 +83,7 @@ async def _announce(m: Mentorship, kind: str, change: Change) -> None:
     await events.record_many(
         [(events.mentor_topic(m.mentor_id), kind, body), (events.student_topic(m.student_id), kind, body)]
     )
+    await notifications.on_pairing(m, kind, substitute=change.cause is PairingCause.ABSENCE)
 
 
 async def start_pair(

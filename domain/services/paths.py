@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.transactions import in_transaction
-
 from domain.models import Path, Project
+from domain.outbox import in_transaction
 from domain.services._common import get_or_not_found, require_range, require_text, unique_as_conflict
 
 

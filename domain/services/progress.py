@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from domain.bulk import in_chunks
 from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause
 from domain.errors import Conflict, NotInPath, ValidationFailed
 from domain.models import Assessment, Mentor, Mentorship, Project, Student
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc
 from domain.services import assessments, pairing
 from domain.services._common import get_or_not_found, lock_or_not_found

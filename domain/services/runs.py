@@ -15,12 +15,13 @@ from typing import Any
 from uuid import UUID
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from domain import outbox
 from domain.bulk import in_chunks
 from domain.enums import MentorshipEndReason, MentorStatus, PairingCause, RunStatus
 from domain.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from domain.models import MatchingRun, Mentor, Mentorship, Path, Student
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS, week_monday
 from domain.services import eligibility, events, handovers, pairing
 
@@ -145,7 +146,7 @@ def _status_payload(run: MatchingRun, **extra: Any) -> dict[str, Any]:
 
 
 async def start_run(scope: RunScope, options: RunOptions, *, requested_by: str = "") -> MatchingRun:
-    """Store a queued run. The caller enqueues its job after this returns (after the commit).
+    """Store a queued run; its job is enqueued after the outermost commit (``domain.outbox``).
 
     One active run per scope: a second start gets ``AlreadyRunning``; the partial unique index
     ``matching_run_one_active_per_scope`` makes concurrent starts lose in the database too.
@@ -162,6 +163,7 @@ async def start_run(scope: RunScope, options: RunOptions, *, requested_by: str =
                 scope_key=key, scope=scope.as_json(), options=stored_options, requested_by=requested_by
             )
             await events.record(events.run_topic(run.id), "status", _status_payload(run))
+            await outbox.after_commit(outbox.EnqueueRun(run.id))
     except IntegrityError as exc:
         raise AlreadyRunning(await _active_run_id(key), key) from exc
     return run
@@ -184,7 +186,9 @@ async def start_or_join_run(
     except AlreadyRunning as exc:
         if exc.run_id is None:
             raise
-        return await get_run(exc.run_id)
+        joined = await get_run(exc.run_id)
+        await outbox.after_commit(outbox.EnqueueRun(joined.id))  # its job, if lost, is enqueued again
+        return joined
 
 
 async def get_run(run_id: UUID, *, field: str = "runId") -> MatchingRun:

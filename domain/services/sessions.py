@@ -30,9 +30,8 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from domain.enums import SessionKind, SessionStatus
+from domain.enums import MessageKind, SessionKind, SessionStatus
 from domain.errors import (
     AssessorWasMentor,
     Conflict,
@@ -43,9 +42,10 @@ from domain.errors import (
 )
 from domain.errors import SlotTaken as SlotTakenError
 from domain.models import Assessment, DiscoveryNote, Mentorship, Project, Session, Student
+from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc, week_monday
 from domain.recurrence import Occurrence, expand
-from domain.services import absences, calendar
+from domain.services import absences, calendar, notifications
 from domain.services._common import get_or_not_found, lock_or_not_found
 
 DISCOVERY_MINUTES = 30
@@ -200,16 +200,18 @@ async def insert_session(
     for attempt in range(1, INSERT_ATTEMPTS + 1):
         try:
             async with in_transaction():  # a savepoint: a refused insert leaves the transaction usable
-                return await Session.create(
-                    mentorship_id=mentorship.id,
-                    mentor_id=mentorship.mentor_id,
-                    student_id=mentorship.student_id,
-                    kind=kind,
-                    starts_at=starts_at,
-                    duration_minutes=minutes,
-                    catch_up=catch_up,
-                    catch_up_reason=catch_up_reason,
-                    notes=notes,
+                return await notifications.booked(
+                    Session.create(
+                        mentorship_id=mentorship.id,
+                        mentor_id=mentorship.mentor_id,
+                        student_id=mentorship.student_id,
+                        kind=kind,
+                        starts_at=starts_at,
+                        duration_minutes=minutes,
+                        catch_up=catch_up,
+                        catch_up_reason=catch_up_reason,
+                        notes=notes,
+                    )
                 )
         except IntegrityError:
             await _check_again(entry, field)
@@ -437,6 +439,7 @@ async def reschedule_session(
             await _check_again(entry, "startsAt")
             async with database_refusals():
                 raise
+        await notifications.on_session(session, MessageKind.SESSION_MOVED)
         return session
 
 
@@ -486,6 +489,7 @@ async def cancel_session(
         session.sequence += 1
         await _bill(session, rates, now)
         await session.save()
+        await notifications.on_session(session, MessageKind.SESSION_CANCELLED)
         return session
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tortoise.transactions import in_transaction
-
 from domain.enums import ALL_WEEKDAYS_MASK, FUNDING_WEEKDAYS, Funding, StudentStatus
 from domain.errors import ValidationFailed
 from domain.models import Path, Project, Student
+from domain.outbox import in_transaction
 from domain.paris_time import WeeklyWindow, validate_windows, zone
 from domain.services._common import (
     get_or_not_found,

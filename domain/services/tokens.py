@@ -6,12 +6,11 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from tortoise.transactions import in_transaction
-
 from domain.access import ANONYMOUS, Viewer
 from domain.enums import Role
 from domain.errors import NotFound, ValidationFailed
 from domain.models import ApiToken, Mentor, Student
+from domain.outbox import in_transaction
 from domain.services._common import get_or_not_found
 
 PREFIX = "mm_"

@@ -12,7 +12,7 @@ from domain.services import absences, pairing
 from schema.absence_types import MentorAbsence
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import after_commit, attempt
+from schema.mutations._result import attempt
 from schema.run_types import MatchingRun
 
 
@@ -66,7 +66,6 @@ class AbsenceMutations:
         )
         if not isinstance(result, absences.Recorded):
             return result
-        await after_commit(info, [result.run.id] if result.run is not None else [])
         return AbsencePayload(
             absence=MentorAbsence.of(result.absence),
             handover_run=MatchingRun.shown_to(result.run, await info.context.current_viewer()),
@@ -79,7 +78,6 @@ class AbsenceMutations:
     async def cancel_absence(self, info: Info, id: int) -> CancelAbsenceResult:
         actor = pairing.actor_of(await info.context.current_viewer())
         result = await attempt(lambda: absences.cancel_absence(id, actor=actor))
-        await after_commit(info)
         if isinstance(result, ValidationError | NotFoundError | ConflictError):
             return result
         return AbsenceCancelledPayload(absence=MentorAbsence.of(result))

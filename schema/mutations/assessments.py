@@ -17,7 +17,7 @@ from domain.services._common import require_range
 from schema.assessment_types import Assessment
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import after_commit, attempt
+from schema.mutations._result import attempt
 from schema.mutations.sessions import SlotTaken, attempt_booking
 
 MAX_HORIZON_DAYS = 60
@@ -77,7 +77,6 @@ class AssessmentMutations:
             return AssessmentPayload(assessment=Assessment.of(row))
 
         result = await attempt_booking(run)
-        await after_commit(info)
         return result
 
     @strawberry.mutation(
@@ -94,7 +93,6 @@ class AssessmentMutations:
             return AssessmentPayload(assessment=Assessment.of(row))
 
         result = await attempt(run)
-        await after_commit(info)
         return result
 
     @strawberry.mutation(description="The presentation took place: passed or failed, with notes.")
@@ -113,5 +111,4 @@ class AssessmentMutations:
             return AssessmentPayload(assessment=Assessment.of(row))
 
         result = await attempt(run)
-        await after_commit(info)
         return result

@@ -7,11 +7,10 @@ from typing import Annotated
 
 import strawberry
 
-from domain.models import MatchingRun as MatchingRunRow
 from domain.services import change_requests, pairing
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import after_commit, attempt
+from schema.mutations._result import attempt
 from schema.run_types import MatchingRun
 from schema.types import Mentorship
 
@@ -63,7 +62,6 @@ class ChangeRequestMutations:
     )
     async def request_mentor_change(self, info: Info, input: RequestMentorChangeInput) -> ChangeResult:
         viewer = await info.context.current_viewer()
-        started: list[MatchingRunRow] = []
 
         async def run() -> ChangePayload:
             requested_by = _SIDES[input.requested_by] if input.requested_by is not None else None
@@ -76,13 +74,9 @@ class ChangeRequestMutations:
                 propose_replacement=input.propose_replacement,
             )
             replacement = outcome.replacement_run
-            if replacement is not None:
-                started.append(replacement)
             return ChangePayload(
                 mentorship=Mentorship.of(outcome.mentorship),
                 replacement_run=MatchingRun.shown_to(replacement, viewer),
             )
 
-        result = await attempt(run)
-        await after_commit(info, [r.id for r in started])
-        return result
+        return await attempt(run)

@@ -8,11 +8,10 @@ from typing import Annotated
 
 import strawberry
 
-from domain.models import MatchingRun as MatchingRunRow
 from domain.services import departures, pairing
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import after_commit, attempt
+from schema.mutations._result import attempt
 from schema.run_types import MatchingRun
 from schema.types import Mentor
 
@@ -47,20 +46,15 @@ class DepartureMutations:
     )
     async def give_notice(self, info: Info, input: GiveNoticeInput) -> NoticeResult:
         viewer = await info.context.current_viewer()
-        started: list[MatchingRunRow] = []
 
         async def run() -> NoticePayload:
             notice = await departures.give_notice(
                 input.mentor_id, input.last_day, actor=pairing.actor_of(viewer)
             )
             mentor, rematch = notice.mentor, notice.run
-            if rematch is not None:
-                started.append(rematch)
             return NoticePayload(mentor=Mentor.of(mentor), rematch_run=MatchingRun.shown_to(rematch, viewer))
 
-        result = await attempt(run)
-        await after_commit(info, [r.id for r in started])
-        return result
+        return await attempt(run)
 
     @strawberry.mutation(description="Take a notice back, up to the last day (R6).")
     async def withdraw_notice(self, info: Info, mentor_id: int) -> NoticeResult:

@@ -9,7 +9,7 @@ from domain.services import mentorships, pairing
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
 from schema.inputs import CreateMentorshipInput
-from schema.mutations._result import after_commit, attempt
+from schema.mutations._result import attempt
 from schema.types import Mentorship
 
 
@@ -41,5 +41,4 @@ class MentorshipMutations:
             return MentorshipPayload(mentorship=Mentorship.of(created))
 
         result = await attempt(run)
-        await after_commit(info)
         return result

@@ -11,7 +11,7 @@ from domain.services import pairing, progress
 from schema.assessment_types import Assessment
 from schema.context import Info
 from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import after_commit, attempt
+from schema.mutations._result import attempt
 from schema.types import Mentorship, Student
 
 
@@ -72,5 +72,4 @@ class ProgressMutations:
             )
 
         result = await attempt(run)
-        await after_commit(info)
         return result

@@ -19,7 +19,6 @@ from schema.errors import (
     ValidationError,
     to_graphql_error,
 )
-from schema.mutations._result import after_commit
 from schema.run_types import MatchingRun
 from schema.types import Mentorship
 
@@ -110,7 +109,6 @@ class RunMutations:
             )
         except DomainError as error:
             return _error(error)  # type: ignore[return-value]
-        await after_commit(info, [run.id])
         return RunPayload(run=MatchingRun.of(run))
 
     @strawberry.mutation(description="Cancel a run: a queued one at once, a running one within seconds.")
@@ -119,7 +117,6 @@ class RunMutations:
             run = await runs.cancel_run(id)
         except DomainError as error:
             return _error(error)  # type: ignore[return-value]
-        await after_commit(info)
         return RunPayload(run=MatchingRun.of(run))
 
     @strawberry.mutation(
@@ -138,7 +135,6 @@ class RunMutations:
             )
         except DomainError as error:
             return _error(error)  # type: ignore[return-value]
-        await after_commit(info)
         return PublishPayload(
             run=MatchingRun.of(outcome.run),
             created=[Mentorship.of(m) for m in outcome.created],

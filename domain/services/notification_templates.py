@@ -1,0 +1,152 @@
+"""The messages' words, per kind and language (French, English): a subject and a plain-text body, Jinja2
+templates. The HTML part is the same body in one layout, with autoescape on (names and notes are the
+users' own text). Dates arrive already written in Paris time by the caller."""
+
+from __future__ import annotations
+
+from jinja2 import DictLoader, Environment, StrictUndefined, select_autoescape
+
+from domain.enums import MessageKind as K
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+_T: dict[tuple[K, str], tuple[str, str]] = {
+    (K.PAIR_STARTED, "fr"): (
+        "Présentation : {{ other }} et vous",
+        "Bonjour {{ name }},\n\nVous êtes désormais en binôme avec {{ other }} ({{ other_email }})"
+        "{% if substitute %}, en remplacement pendant l'absence du ou de la mentor habituel·le{% endif %}.\n"
+        "Votre créneau hebdomadaire : {{ slot }} (heure de Paris).\n\nBon mentorat !",
+    ),
+    (K.PAIR_STARTED, "en"): (
+        "Introduction: {{ other }} and you",
+        "Hello {{ name }},\n\nYou are now paired with {{ other }} ({{ other_email }})"
+        "{% if substitute %}, as a substitute while the usual mentor is away{% endif %}.\n"
+        "Your weekly slot: {{ slot }} (Paris time).\n\nEnjoy the mentoring!",
+    ),
+    (K.PAIR_ENDED, "fr"): (
+        "Fin du binôme avec {{ other }}",
+        "Bonjour {{ name }},\n\nVotre binôme avec {{ other }} se termine le {{ ended_on }} "
+        "({{ reason }}).\nLes sessions à venir sont annulées sans pénalité.",
+    ),
+    (K.PAIR_ENDED, "en"): (
+        "Your pairing with {{ other }} ends",
+        "Hello {{ name }},\n\nYour pairing with {{ other }} ends on {{ ended_on }} ({{ reason }}).\n"
+        "Future sessions are cancelled without penalty.",
+    ),
+    (K.SESSION_BOOKED, "fr"): (
+        "Session réservée le {{ when }}",
+        "Bonjour {{ name }},\n\nSession avec {{ other }} le {{ when }} (heure de Paris), "
+        "{{ minutes }} minutes.\nL'invitation est jointe (.ics).",
+    ),
+    (K.SESSION_BOOKED, "en"): (
+        "Session booked on {{ when }}",
+        "Hello {{ name }},\n\nSession with {{ other }} on {{ when }} (Paris time), {{ minutes }} minutes.\n"
+        "The invitation is attached (.ics).",
+    ),
+    (K.SESSION_MOVED, "fr"): (
+        "Session déplacée au {{ when }}",
+        "Bonjour {{ name }},\n\nVotre session avec {{ other }} est déplacée au {{ when }} "
+        "(heure de Paris), {{ minutes }} minutes.\nL'invitation mise à jour est jointe (.ics).",
+    ),
+    (K.SESSION_MOVED, "en"): (
+        "Session moved to {{ when }}",
+        "Hello {{ name }},\n\nYour session with {{ other }} moved to {{ when }} (Paris time), "
+        "{{ minutes }} minutes.\nThe updated invitation is attached (.ics).",
+    ),
+    (K.SESSION_CANCELLED, "fr"): (
+        "Session du {{ when }} annulée",
+        "Bonjour {{ name }},\n\nVotre session avec {{ other }} du {{ when }} (heure de Paris) est annulée.",
+    ),
+    (K.SESSION_CANCELLED, "en"): (
+        "Session on {{ when }} cancelled",
+        "Hello {{ name }},\n\nYour session with {{ other }} on {{ when }} (Paris time) is cancelled.",
+    ),
+    (K.SESSION_REMINDER, "fr"): (
+        "Rappel : session le {{ when }}",
+        "Bonjour {{ name }},\n\nRappel : session avec {{ other }} le {{ when }} (heure de Paris).",
+    ),
+    (K.SESSION_REMINDER, "en"): (
+        "Reminder: session on {{ when }}",
+        "Hello {{ name }},\n\nReminder: session with {{ other }} on {{ when }} (Paris time).",
+    ),
+    (K.ABSENCE, "fr"): (
+        "Absence de {{ other }} du {{ starts_on }} au {{ ends_on }}",
+        "Bonjour {{ name }},\n\n{{ other }} sera absent·e du {{ starts_on }} au {{ ends_on }}.\n"
+        "{% if long %}Un·e mentor remplaçant·e vous sera proposé·e.{% else %}"
+        "Les sessions de cette période sont à reprogrammer.{% endif %}",
+    ),
+    (K.ABSENCE, "en"): (
+        "{{ other }} is away from {{ starts_on }} to {{ ends_on }}",
+        "Hello {{ name }},\n\n{{ other }} is away from {{ starts_on }} to {{ ends_on }}.\n"
+        "{% if long %}A substitute mentor will be proposed to you.{% else %}"
+        "Sessions in that period are to be rescheduled.{% endif %}",
+    ),
+    (K.NOTICE, "fr"): (
+        "{{ other }} quitte le programme le {{ last_day }}",
+        "Bonjour {{ name }},\n\n{{ other }} quitte le programme après le {{ last_day }}.\n"
+        "Un·e nouveau·elle mentor vous sera proposé·e.",
+    ),
+    (K.NOTICE, "en"): (
+        "{{ other }} leaves the programme on {{ last_day }}",
+        "Hello {{ name }},\n\n{{ other }} leaves the programme after {{ last_day }}.\n"
+        "A new mentor will be proposed to you.",
+    ),
+    (K.ASSESSMENT_SCHEDULED, "fr"): (
+        "Soutenance « {{ project }} » le {{ when }}",
+        "Bonjour {{ name }},\n\nLa soutenance du projet « {{ project }} » a lieu le {{ when }} "
+        "(heure de Paris), {{ minutes }} minutes.",
+    ),
+    (K.ASSESSMENT_SCHEDULED, "en"): (
+        "Presentation of \u201c{{ project }}\u201d on {{ when }}",
+        "Hello {{ name }},\n\nThe presentation of the project \u201c{{ project }}\u201d takes place on "
+        "{{ when }} (Paris time), {{ minutes }} minutes.",
+    ),
+    (K.ASSESSMENT_RESULT, "fr"): (
+        "Résultat de la soutenance « {{ project }} » : {{ 'validée' if passed else 'non validée' }}",
+        "Bonjour {{ name }},\n\nLa soutenance du projet « {{ project }} » est "
+        "{{ 'validée' if passed else 'non validée' }}."
+        "{% if notes %}\n\nCommentaires : {{ notes }}{% endif %}",
+    ),
+    (K.ASSESSMENT_RESULT, "en"): (
+        "Presentation of \u201c{{ project }}\u201d: {{ 'passed' if passed else 'not passed' }}",
+        "Hello {{ name }},\n\nThe presentation of the project \u201c{{ project }}\u201d "
+        "{{ 'passed' if passed else 'did not pass' }}.{% if notes %}\n\nNotes: {{ notes }}{% endif %}",
+    ),
+}
+
+_HTML = """<!doctype html>
+<html lang="{{ language }}"><head><meta charset="utf-8"><title>{{ subject }}</title></head>
+<body>{% for paragraph in paragraphs %}<p>{{ paragraph }}</p>{% endfor %}</body></html>"""
+
+_sources: dict[str, str] = {"layout.html": _HTML}
+for (_kind, _lang), (_subject, _body) in _T.items():
+    _sources[f"{_kind.value}.{_lang}.subject"] = _subject
+    _sources[f"{_kind.value}.{_lang}.txt"] = _body
+
+# Subjects and plain text are not HTML: no escaping there; the layout escapes every paragraph.
+_env = Environment(
+    loader=DictLoader(_sources),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,
+    keep_trailing_newline=False,
+)
+
+
+def render(kind: K, language: str, context: dict[str, object]) -> tuple[str, str, str]:
+    """(subject, text, html) of a message of ``kind`` in ``language``."""
+    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    subject = " ".join(_env.get_template(f"{kind.value}.{lang}.subject").render(context).split())
+    text = _env.get_template(f"{kind.value}.{lang}.txt").render(context)
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    html = _env.get_template("layout.html").render(language=lang, subject=subject, paragraphs=paragraphs)
+    return subject, text, html
+
+
+def language_of(languages: str) -> str:
+    """The recipient's language: the first of their languages (comma-joined codes) that the templates
+    speak, else French (the school's language)."""
+    for code in languages.split(","):
+        if code.strip() in LANGUAGES:
+            return code.strip()
+    return DEFAULT_LANGUAGE
