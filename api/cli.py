@@ -1,4 +1,4 @@
-"""The ``mentormatch`` command: serve, worker, migrate, seed, demo."""
+"""The ``mentormatch`` command: serve, worker, migrate, seed, demo, check."""
 
 from __future__ import annotations
 
@@ -99,6 +99,28 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(settings: Settings, args: argparse.Namespace) -> int:
+    """Every invariant over the whole database: counts by invariant; exit 1 when any is violated."""
+    import time
+    from datetime import date
+
+    from domain.invariants import check_all, format_report
+
+    async def run() -> int:
+        await services.connect_database(settings)
+        try:
+            started = time.perf_counter()
+            today = date.fromisoformat(args.today) if args.today else None
+            report = await check_all(today=today, rates=settings.rates)
+            print(format_report(report, examples=args.examples))
+            print(f"checked in {time.perf_counter() - started:.1f} s")
+            return 1 if report.total else 0
+        finally:
+            await services.disconnect()
+
+    return asyncio.run(run())
+
+
 def _serve(settings: Settings) -> int:
     import uvicorn
 
@@ -141,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--id", type=int, default=None, help="the mentor's or student's id")
     token.add_argument("--days", type=int, default=30)
     token.add_argument("--label", default="")
+    check = sub.add_parser("check", help="check every rule's invariant over the whole database")
+    check.add_argument("--today", default=None, help="the Paris date rules count from (YYYY-MM-DD)")
+    check.add_argument("--examples", type=int, default=3, help="violations shown per invariant")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -152,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             _seed(settings, args)
             _demo_tokens(settings)
             return _serve(settings)
+        if args.command == "check":
+            return _check(settings, args)
         if args.command == "token":
             return _token(settings, args)
         if args.command == "worker":
