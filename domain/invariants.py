@@ -21,12 +21,17 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
+from typing import Any, TypeVar
 from zoneinfo import available_timezones
+
+from tortoise import Tortoise
+from tortoise.models import Model
 
 from domain.enums import (
     FUNDING_WEEKDAYS,
@@ -64,13 +69,15 @@ DISCOVERY_HELD = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
 PRESENTING = (AssessmentStatus.SCHEDULED, AssessmentStatus.PASSED, AssessmentStatus.FAILED)
 PRESENTED = (AssessmentStatus.PASSED, AssessmentStatus.FAILED)
 SHORT_ABSENCE_DAYS = 14  # R5
-CATCH_UP_WINDOW = timedelta(days=14)  # R5: catch-ups in the weeks after a short absence
+# R5: catch-ups from the mentor's return to the end of the Paris week after the absence's last day.
+CATCH_UP_WINDOW = timedelta(days=14)
 NOTICE_DAYS = 14  # R6
 DISCOVERY_MINUTES = 30  # R14
 REGULAR_MINUTES = (45, 60)
 PRESENTATION_MINUTES = (20, 40)
 REQUESTED = (MentorshipEndReason.CHANGE_REQUESTED_BY_MENTOR, MentorshipEndReason.CHANGE_REQUESTED_BY_STUDENT)
 _ZONES = frozenset(available_timezones())
+E = TypeVar("E", bound=Enum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,98 @@ class Report:
 
 
 # --- The snapshot -------------------------------------------------------------------------------------
+#
+# Rows are read with one plain SELECT per table and kept as small records (building ORM objects for a
+# 20,000-student programme's sessions would take most of the time). Attribute names are the models'.
+
+
+@dataclass(slots=True)
+class MentorRow:
+    id: int
+    capacity: int
+    status: MentorStatus
+    timezone: str
+    notice_given_on: date | None
+    last_day: date | None
+
+
+@dataclass(slots=True)
+class StudentRow:
+    id: int
+    path_id: int
+    current_project_id: int
+    allowed_weekdays: int
+    funding: Funding
+    timezone: str
+    session_minutes: int
+    name: str
+    phone: str
+    address: str
+    photo_url: str
+    latest_diploma: str
+    training_objective: str
+
+
+@dataclass(slots=True)
+class PairRow:
+    id: int
+    student_id: int
+    mentor_id: int
+    slot_weekday: int
+    slot_start_minute: int
+    slot_minutes: int
+    started_on: date
+    ended_on: date | None
+    end_reason: MentorshipEndReason | None
+
+
+@dataclass(slots=True)
+class SessionRow:
+    id: int
+    mentorship_id: int
+    mentor_id: int
+    student_id: int
+    kind: SessionKind
+    starts_at: datetime
+    duration_minutes: int
+    status: SessionStatus
+    paris_week: date
+    catch_up: bool
+    ended_at: datetime | None
+    billed_level: int | None
+    billed_amount: Decimal | None
+
+
+@dataclass(slots=True)
+class AbsenceRow:
+    id: int
+    mentor_id: int
+    starts_on: date
+    ends_on: date
+    starts_at: datetime
+    ends_at: datetime
+    long: bool
+    cancelled_at: datetime | None
+
+
+@dataclass(slots=True)
+class HandoverRow:
+    id: int
+    absence_id: int
+    student_id: int
+    substitute_id: int | None
+    status: HandoverStatus
+
+
+@dataclass(slots=True)
+class AssessmentRow:
+    id: int
+    student_id: int
+    project_id: int
+    assessor_id: int | None
+    status: AssessmentStatus
+    starts_at: datetime | None
+    duration_minutes: int
 
 
 @dataclass(slots=True)
@@ -116,22 +215,64 @@ class World:
     now: datetime
     rates: Mapping[int, Decimal] | None
     projects: dict[int, tuple[int, int]]  # id -> (path_id, level)
-    mentors: dict[int, Mentor]
+    mentors: dict[int, MentorRow]
     mentor_projects: set[tuple[int, int]]
     mentor_paths: set[tuple[int, int]]
     mentor_windows: dict[int, tuple[WeeklyWindow, ...]]
-    students: dict[int, Student]
+    students: dict[int, StudentRow]
     student_windows: dict[int, tuple[WeeklyWindow, ...]]
-    pairs: dict[int, Mentorship]
-    sessions: list[Session]
+    pairs: dict[int, PairRow]
+    sessions: list[SessionRow]  # in time order
     discovery_note_sessions: list[int]
-    absences: list[MentorAbsence]
-    handovers: list[Handover]
-    assessments: list[Assessment]
+    absences: list[AbsenceRow]
+    handovers: list[HandoverRow]
+    assessments: list[AssessmentRow]
     audit: set[tuple[int, str]]  # (mentorship_id, action)
 
-    def current_pairs(self) -> list[Mentorship]:
+    def current_pairs(self) -> list[PairRow]:
         return [p for p in self.pairs.values() if p.ended_on is None]
+
+
+def _dt(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _dt_or_none(value: Any) -> datetime | None:
+    return None if value is None else _dt(value)
+
+
+def _d(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _d_or_none(value: Any) -> date | None:
+    return None if value is None else _d(value)
+
+
+def _table(model: type[Model]) -> str:
+    return str(model._meta.db_table)
+
+
+async def _select(model: type[Model] | str, columns: str, order: str = "") -> list[Sequence[Any]]:
+    table = model if isinstance(model, str) else _table(model)
+    sql = f'SELECT {columns} FROM "{table}"' + (f" ORDER BY {order}" if order else "")
+    _count, rows = await Tortoise.get_connection("default").execute_query(sql)
+    return [tuple(r) for r in rows]
+
+
+def _enum(kind: type[E]) -> Callable[[Any], E]:
+    by_value = {str(member.value): member for member in kind}
+    return lambda value: by_value[str(value)]
+
+
+_kind, _status = _enum(SessionKind), _enum(SessionStatus)
 
 
 async def load_world(
@@ -140,41 +281,125 @@ async def load_world(
     now = now or datetime.now(UTC)
     today = today or now.astimezone(PARIS).date()
     mentor_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for mid, wd, s, e in await MentorAvailability.all().values_list(
-        "mentor_id", "weekday", "start_minute", "end_minute"
-    ):
+    for mid, wd, s, e in await _select(MentorAvailability, "mentor_id, weekday, start_minute, end_minute"):
         mentor_windows[int(mid)].append(WeeklyWindow(int(wd), int(s), int(e)))
     student_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for sid, wd, s, e in await StudentAvailability.all().values_list(
-        "student_id", "weekday", "start_minute", "end_minute"
-    ):
+    for sid, wd, s, e in await _select(StudentAvailability, "student_id, weekday, start_minute, end_minute"):
         student_windows[int(sid)].append(WeeklyWindow(int(wd), int(s), int(e)))
-    listed = await Mentor.filter(projects__id__isnull=False).values_list("id", "projects__id")
+    through = str(Mentor._meta.fields_map["projects"].through)  # type: ignore[attr-defined]
+    mentor_status, funding = _enum(MentorStatus), _enum(Funding)
+    end_reason, handover_status, assessment_status = (
+        _enum(MentorshipEndReason),
+        _enum(HandoverStatus),
+        _enum(AssessmentStatus),
+    )
     return World(
         today=today,
         now=now,
         rates=rates,
-        projects={
-            int(pid): (int(path), int(level))
-            for pid, path, level in await Project.all().values_list("id", "path_id", "level")
+        projects={int(r[0]): (int(r[1]), int(r[2])) for r in await _select(Project, "id, path_id, level")},
+        mentors={
+            int(r[0]): MentorRow(
+                int(r[0]), int(r[1]), mentor_status(r[2]), str(r[3]), _d_or_none(r[4]), _d_or_none(r[5])
+            )
+            for r in await _select(Mentor, "id, capacity, status, timezone, notice_given_on, last_day")
         },
-        mentors={m.id: m for m in await Mentor.all()},
-        mentor_projects={(int(m), int(p)) for m, p in listed},
-        mentor_paths={
-            (int(m), int(p)) for m, p in await MentorPath.all().values_list("mentor_id", "path_id")
-        },
+        mentor_projects={(int(m), int(p)) for m, p in await _select(through, "mentor_id, project_id")},
+        mentor_paths={(int(m), int(p)) for m, p in await _select(MentorPath, "mentor_id, path_id")},
         mentor_windows={k: tuple(sorted(v, key=_window_key)) for k, v in mentor_windows.items()},
-        students={s.id: s for s in await Student.all()},
+        students={
+            int(r[0]): StudentRow(
+                int(r[0]),
+                int(r[1]),
+                int(r[2]),
+                int(r[3]),
+                funding(r[4]),
+                str(r[5]),
+                int(r[6]),
+                *map(str, r[7:]),
+            )
+            for r in await _select(
+                Student,
+                "id, path_id, current_project_id, allowed_weekdays, funding, timezone, session_minutes, "
+                "name, phone, address, photo_url, latest_diploma, training_objective",
+            )
+        },
         student_windows={k: tuple(sorted(v, key=_window_key)) for k, v in student_windows.items()},
-        pairs={p.id: p for p in await Mentorship.all()},
-        sessions=list(await Session.all().order_by("starts_at", "id")),
-        discovery_note_sessions=[
-            int(str(s)) for s in await DiscoveryNote.all().values_list("session_id", flat=True)
+        pairs={
+            int(r[0]): PairRow(
+                int(r[0]),
+                int(r[1]),
+                int(r[2]),
+                int(r[3]),
+                int(r[4]),
+                int(r[5]),
+                _d(r[6]),
+                _d_or_none(r[7]),
+                None if r[8] is None else end_reason(r[8]),
+            )
+            for r in await _select(
+                Mentorship,
+                "id, student_id, mentor_id, slot_weekday, slot_start_minute, slot_minutes, started_on, "
+                "ended_on, end_reason",
+            )
+        },
+        sessions=[
+            SessionRow(
+                int(r[0]),
+                int(r[1]),
+                int(r[2]),
+                int(r[3]),
+                _kind(r[4]),
+                _dt(r[5]),
+                int(r[6]),
+                _status(r[7]),
+                _d(r[8]),
+                bool(r[9]),
+                _dt_or_none(r[10]),
+                None if r[11] is None else int(r[11]),
+                None if r[12] is None else Decimal(str(r[12])),
+            )
+            for r in await _select(
+                Session,
+                "id, mentorship_id, mentor_id, student_id, kind, starts_at, duration_minutes, status, "
+                "paris_week, catch_up, ended_at, billed_level, billed_amount",
+                "starts_at, id",
+            )
         ],
-        absences=list(await MentorAbsence.all().order_by("id")),
-        handovers=list(await Handover.all().order_by("id")),
-        assessments=list(await Assessment.all().order_by("id")),
-        audit={(int(m), str(a)) for m, a in await PairingChange.all().values_list("mentorship_id", "action")},
+        discovery_note_sessions=[int(r[0]) for r in await _select(DiscoveryNote, "session_id")],
+        absences=[
+            AbsenceRow(
+                int(r[0]), int(r[1]), _d(r[2]), _d(r[3]), _dt(r[4]), _dt(r[5]), bool(r[6]), _dt_or_none(r[7])
+            )
+            for r in await _select(
+                MentorAbsence,
+                'id, mentor_id, starts_on, ends_on, starts_at, ends_at, "long", cancelled_at',
+                "id",
+            )
+        ],
+        handovers=[
+            HandoverRow(
+                int(r[0]), int(r[1]), int(r[2]), None if r[3] is None else int(r[3]), handover_status(r[4])
+            )
+            for r in await _select(Handover, "id, absence_id, student_id, substitute_id, status", "id")
+        ],
+        assessments=[
+            AssessmentRow(
+                int(r[0]),
+                int(r[1]),
+                int(r[2]),
+                None if r[3] is None else int(r[3]),
+                assessment_status(r[4]),
+                _dt_or_none(r[5]),
+                int(r[6]),
+            )
+            for r in await _select(
+                Assessment,
+                "id, student_id, project_id, assessor_id, status, starts_at, duration_minutes",
+                "id",
+            )
+        ],
+        audit={(int(r[0]), str(r[1])) for r in await _select(PairingChange, "mentorship_id, action")},
     )
 
 
@@ -204,7 +429,7 @@ def _inside(intervals: Iterable[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in intervals)
 
 
-def _profile_missing(s: Student) -> list[str]:
+def _profile_missing(s: StudentRow) -> list[str]:
     fields = {
         "name": s.name,
         "phone": s.phone,
@@ -289,7 +514,7 @@ def _r4(w: World) -> Iterable[Violation]:
     "a mentor's absences do not overlap and are long exactly when they last more than 14 days",
 )
 def _r5_well_formed(w: World) -> Iterable[Violation]:
-    by_mentor: dict[int, list[MentorAbsence]] = defaultdict(list)
+    by_mentor: dict[int, list[AbsenceRow]] = defaultdict(list)
     for a in w.absences:
         if a.cancelled_at is not None:
             continue
@@ -345,15 +570,17 @@ def _r5_away(w: World) -> Iterable[Violation]:
     "a catch-up session follows a short absence of its mentor, in the weeks after it",
 )
 def _r5_catch_up(w: World) -> Iterable[Violation]:
-    short: dict[int, list[MentorAbsence]] = defaultdict(list)
+    short: dict[int, list[AbsenceRow]] = defaultdict(list)
     for a in w.absences:
         if a.cancelled_at is None and not a.long:
             short[a.mentor_id].append(a)
     for s in w.sessions:
         if not s.catch_up or s.status not in ACTIVE:
             continue
+        day = _paris_date(s.starts_at)
         if not any(
-            a.ends_at <= s.starts_at < a.ends_at + CATCH_UP_WINDOW for a in short.get(s.mentor_id, [])
+            a.ends_at <= s.starts_at and day < week_monday(a.ends_on) + CATCH_UP_WINDOW
+            for a in short.get(s.mentor_id, [])
         ):
             yield Violation(
                 "r5_catch_up_after_short_absence",
@@ -370,7 +597,7 @@ def _r5_catch_up(w: World) -> Iterable[Violation]:
 )
 def _r5_long(w: World) -> Iterable[Violation]:
     by_key = {(h.absence_id, h.student_id): h for h in w.handovers}
-    current_by_mentor: dict[int, list[Mentorship]] = defaultdict(list)
+    current_by_mentor: dict[int, list[PairRow]] = defaultdict(list)
     for p in w.current_pairs():
         current_by_mentor[p.mentor_id].append(p)
     absences = {a.id: a for a in w.absences}
@@ -651,7 +878,7 @@ def _within(w: World) -> Iterable[Violation]:
     "a pair's regular sessions come after its one discovery session",
 )
 def _r14_first(w: World) -> Iterable[Violation]:
-    discovery: dict[int, list[Session]] = defaultdict(list)
+    discovery: dict[int, list[SessionRow]] = defaultdict(list)
     for s in w.sessions:
         if s.kind is SessionKind.DISCOVERY and s.status in DISCOVERY_HELD:
             discovery[s.mentorship_id].append(s)

@@ -21,7 +21,7 @@ from domain.enums import (
     SessionKind,
     SessionStatus,
 )
-from domain.invariants import INVARIANTS, Report, check_all, check_world, load_world
+from domain.invariants import INVARIANTS, PairRow, Report, SessionRow, check_all, check_world, load_world
 from domain.models import (
     Assessment,
     DiscoveryNote,
@@ -391,27 +391,22 @@ async def test_states_the_database_refuses_are_reported_from_the_snapshot(base: 
     """A second current pair and a second regular session in a week cannot be written (unique indexes):
     the same snapshot with them added is reported."""
     world = await load_world(today=TODAY, now=paris(TODAY, 9), rates=RATES)
-    second = Mentorship(
-        id=999,
-        student_id=base.student.id,
-        mentor_id=base.other.id,
-        slot_weekday=3,
-        slot_start_minute=18 * 60,
-        slot_minutes=45,
-        started_on=date(2026, 10, 1),
-    )
+    second = PairRow(999, base.student.id, base.other.id, 3, 18 * 60, 45, date(2026, 10, 1), None, None)
     world.pairs[second.id] = second
-    twin = Session(
-        id=999,
-        mentorship_id=base.pair.id,
-        mentor_id=base.mentor.id,
-        student_id=base.student.id,
-        kind=SessionKind.REGULAR,
-        starts_at=paris(date(2026, 11, 5), 19),
-        duration_minutes=45,
-        status=SessionStatus.SCHEDULED,
-        paris_week=date(2026, 11, 2),
-        catch_up=False,
+    twin = SessionRow(
+        999,
+        base.pair.id,
+        base.mentor.id,
+        base.student.id,
+        SessionKind.REGULAR,
+        paris(date(2026, 11, 5), 19),
+        45,
+        SessionStatus.SCHEDULED,
+        date(2026, 11, 2),
+        False,
+        None,
+        None,
+        None,
     )
     world.sessions.append(twin)
     report = check_world(world, only=["r9_one_current_pair", "r13_one_regular_a_week"])
