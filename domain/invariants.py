@@ -852,7 +852,8 @@ def _no_overlap(w: World) -> Iterable[Violation]:
 @invariant(
     "sessions_within_pair",
     "R13",
-    "a session belongs to its pair's people and lies within the pair's dates",
+    "a session belongs to its pair's people and lies within the pair's dates (its last day included: "
+    "ending a pair keeps that day's sessions)",
 )
 def _within(w: World) -> Iterable[Violation]:
     for s in w.sessions:
@@ -864,7 +865,7 @@ def _within(w: World) -> Iterable[Violation]:
         if s.status not in ACTIVE:
             continue
         day = _paris_date(s.starts_at)
-        if day < p.started_on or (p.ended_on is not None and day >= p.ended_on):
+        if day < p.started_on or (p.ended_on is not None and day > p.ended_on):
             yield Violation(
                 "sessions_within_pair",
                 f"session {s.id}",
@@ -887,10 +888,15 @@ def _r14_first(w: World) -> Iterable[Violation]:
             yield Violation(
                 "r14_discovery_first", f"mentorship {pair_id}", f"{len(found)} discovery sessions"
             )
+    # A discovery session the student missed still came first (the next booking must be a discovery again).
+    booked: dict[int, datetime] = {}
+    for s in w.sessions:
+        if s.kind is SessionKind.DISCOVERY and s.status in ACTIVE:
+            booked.setdefault(s.mentorship_id, s.starts_at)
     for s in w.sessions:
         if s.kind is SessionKind.REGULAR and s.status in ACTIVE:
-            first = discovery.get(s.mentorship_id)
-            if not first or first[0].starts_at >= s.starts_at:
+            first = booked.get(s.mentorship_id)
+            if first is None or first >= s.starts_at:
                 yield Violation(
                     "r14_discovery_first",
                     f"session {s.id}",
