@@ -561,7 +561,12 @@ async def seed(
         for s, windows in zip(student_rows, student_windows, strict=True):
             if rng.random() > 0.6 or s.id in (README_STUDENT, README_RUN_STUDENT):
                 continue
-            options = [m for m in listing.get(s.current_project_id, []) if load[m.id] < m.capacity]
+            options = [
+                m
+                for m in listing.get(s.current_project_id, [])
+                # The README's mentor keeps a seat for the student the README pairs with them.
+                if load[m.id] < m.capacity - (1 if m.id == README_MENTOR else 0)
+            ]
             rng.shuffle(options)
             theirs = yearly(s.timezone, windows)
             for mentor in options:
