@@ -68,6 +68,8 @@ DISCOVERY_HELD = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
 # A presentation held or to be held occupies the student's and the assessor's calendars.
 PRESENTING = (AssessmentStatus.SCHEDULED, AssessmentStatus.PASSED, AssessmentStatus.FAILED)
 PRESENTED = (AssessmentStatus.PASSED, AssessmentStatus.FAILED)
+# A project with an assessment in these states is finished (``domain.services.progress``).
+FINISHED = (AssessmentStatus.AWAITING_ASSESSOR, AssessmentStatus.SCHEDULED, AssessmentStatus.PASSED)
 SHORT_ABSENCE_DAYS = 14  # R5
 # R5: catch-ups from the mentor's return to the end of the Paris week after the absence's last day.
 CATCH_UP_WINDOW = timedelta(days=14)
@@ -706,6 +708,23 @@ def _r9_one(w: World) -> Iterable[Violation]:
             yield Violation("r9_one_current_pair", f"student {student_id}", f"{n} current pairs")
 
 
+@invariant(
+    "r9_no_pair_after_path_completed",
+    "R9",
+    "a student who finished the last project of their path (it stays their current project) has no mentor",
+)
+def _r9_completed(w: World) -> Iterable[Violation]:
+    finished = {(a.student_id, a.project_id) for a in w.assessments if a.status in FINISHED}
+    for p in w.current_pairs():
+        project = w.students[p.student_id].current_project_id
+        if (p.student_id, project) in finished:
+            yield Violation(
+                "r9_no_pair_after_path_completed",
+                f"mentorship {p.id}",
+                f"student {p.student_id} finished project {project}, the last of their path",
+            )
+
+
 @invariant("r9_project_on_path", "R9", "a student's current project is on their path")
 def _r9_path(w: World) -> Iterable[Violation]:
     for s in w.students.values():
@@ -766,11 +785,12 @@ def _r11(w: World) -> Iterable[Violation]:
 @invariant(
     "r13_slot_in_availability",
     "R13",
-    "a current pair's weekly slot lies inside both people's availability (the Paris week of today)",
+    "a current pair's weekly slot lies inside both people's availability, in the Paris week the pair started "
+    "(later weeks may move it by an hour where a zone's clocks change on other dates: the API says so)",
 )
 def _r13_slot(w: World) -> Iterable[Violation]:
-    monday = week_monday(w.today)
     for p in w.current_pairs():
+        monday = week_monday(p.started_on)
         start = p.slot_weekday * MINUTES_PER_DAY + p.slot_start_minute
         end = start + p.slot_minutes
         m, s = w.mentors[p.mentor_id], w.students[p.student_id]

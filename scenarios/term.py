@@ -353,7 +353,11 @@ async def requests_of_the_week(monday: date, term: Term, row: WeekRow, rng: rand
     placed = await Mentorship.filter(ended_on__isnull=True).order_by("id")
     for m in placed:
         if rng.random() < config.finish_rate:
-            outcome = await progress.finish_project(m.student_id, actor=ACTOR, today=monday)
+            try:
+                outcome = await progress.finish_project(m.student_id, actor=ACTOR, today=monday)
+            except DomainError as exc:  # the world broke a rule the checker may not state: keep going
+                term.violations.append(f"{monday}: finishProject of student {m.student_id}: {exc.message}")
+                continue
             row.project_changes += 1
             row.mentor_kept += int(outcome.mentor_kept)
             if outcome.assessment.assessor_id is not None:

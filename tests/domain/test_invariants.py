@@ -345,6 +345,12 @@ async def _left_with_students(b: Base) -> None:
     await Mentor.filter(id=b.mentor.id).update(status=MentorStatus.LEFT)
 
 
+async def _paired_after_path_completed(b: Base) -> None:
+    await Assessment.create(
+        student_id=b.student.id, project_id=b.level1.id, status=AssessmentStatus.AWAITING_ASSESSOR
+    )
+
+
 CASES: list[tuple[str, Mutation]] = [
     ("r1_project_listed", _unlist_project),
     ("r2_capacity", _over_capacity),
@@ -359,6 +365,7 @@ CASES: list[tuple[str, Mutation]] = [
     ("r6_nothing_after_last_day", _left_with_students),
     ("r7_no_pair_again_after_request", _pair_again_after_request),
     ("r9_project_on_path", _project_off_path),
+    ("r9_no_pair_after_path_completed", _paired_after_path_completed),
     ("r10_profile_at_presentation", _presented_without_profile),
     ("r11_funding_weekdays", _slot_outside_funding),
     ("r13_slot_in_availability", _slot_outside_availability),
