@@ -35,7 +35,9 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
             if await Path.exists():
                 print("the database has data already; seed skipped (use an empty database)")
                 return
-            summary = await seed(students=args.students, mentors=args.mentors, seed_number=args.seed)
+            summary = await seed(
+                students=args.students, mentors=args.mentors, seed_number=args.seed, rates=settings.rates
+            )
             print(f"seeded: {summary}")
         finally:
             await services.disconnect()
