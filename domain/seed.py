@@ -815,6 +815,8 @@ class _Term:
                 if (
                     fits
                     and at >= absence.ends_at
+                    # R5: up to the end of the Paris week after the absence's last day.
+                    and local.date() < week_monday(absence.ends_on) + timedelta(days=14)
                     and student.allowed_weekdays & (1 << local.weekday())
                     and self.busy.free(pair.mentor_id, pair.student_id, at, pair.slot_minutes)
                 ):

@@ -18,7 +18,7 @@ from tests.conftest import Backend
 TODAY = date(2026, 11, 30)
 
 
-@pytest.mark.parametrize(("students", "seed_number"), [(120, 3), (600, 7)])
+@pytest.mark.parametrize(("students", "seed_number"), [(150, 3), (600, 7)])
 async def test_the_seed_holds_every_invariant(db: Backend, students: int, seed_number: int) -> None:
     await seed(students=students, seed_number=seed_number, today=TODAY, rates=DEFAULT_RATES)
     report = await check_all(today=TODAY, rates=DEFAULT_RATES)
