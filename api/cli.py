@@ -1,4 +1,5 @@
-"""The mentormatch command: serve the API, run workers, migrate, seed, issue tokens, run the demo.
+"""The mentormatch command: serve the API, run workers, migrate, seed, issue tokens, run the demo, check the
+rules over the whole database.
 
 Settings come from the environment (DATABASE_URL, REDIS_URL, MENTORMATCH_ENV, ...; see the README).
 Every command fails fast with one line naming the service and what to do when a configured service is
@@ -42,7 +43,9 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
             if await Path.exists():
                 print("the database has data already; seed skipped (use an empty database)")
                 return
-            summary = await seed(students=args.students, mentors=args.mentors, seed_number=args.seed)
+            summary = await seed(
+                students=args.students, mentors=args.mentors, seed_number=args.seed, rates=settings.rates
+            )
             print(f"seeded: {summary}")
         finally:
             await services.disconnect()
@@ -126,6 +129,28 @@ def _check_token_options(parser: argparse.ArgumentParser, args: argparse.Namespa
         parser.error("argument --id: a staff token names no one; leave --id out with --role staff")
     if args.role != "staff" and args.id is None:
         parser.error(f"argument --id: --role {args.role} needs the {args.role}'s id")
+
+
+def _check(settings: Settings, args: argparse.Namespace) -> int:
+    """Every invariant over the whole database: counts by invariant; exit 1 when any is violated."""
+    import time
+    from datetime import date
+
+    from domain.invariants import check_all, format_report
+
+    async def run() -> int:
+        await services.connect_database(settings)
+        try:
+            started = time.perf_counter()
+            today = date.fromisoformat(args.today) if args.today else None
+            report = await check_all(today=today, rates=settings.rates)
+            print(format_report(report, examples=args.examples))
+            print(f"checked in {time.perf_counter() - started:.1f} s")
+            return 1 if report.total else 0
+        finally:
+            await services.disconnect()
+
+    return asyncio.run(run())
 
 
 def app_from_env() -> Any:
@@ -294,6 +319,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--days", type=_whole(1), default=30, help="days until it expires (default 30)")
     token.add_argument("--label", default="", help="a note stored with the token (who has it, why)")
+    check = sub.add_parser(
+        "check",
+        help="check every rule's invariant over the whole database",
+        description="Check every named invariant (one or more per rule, R1..R20) over the whole database: "
+        "counts by invariant with examples; exit 1 when any is violated.",
+    )
+    check.add_argument("--today", default=None, help="the Paris date rules count from (YYYY-MM-DD)")
+    check.add_argument("--examples", type=_whole(0), default=3, help="violations shown per invariant")
     return parser
 
 
@@ -317,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
             _seed(settings, args)
             _demo_tokens(settings)
             return _serve(settings)
+        if args.command == "check":
+            return _check(settings, args)
         if args.command == "token":
             return _token(settings, args)
         if args.command == "worker":
