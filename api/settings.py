@@ -44,7 +44,7 @@ class Settings:
     port: int = 8000
     max_page_size: int = 100
     service_timeout_s: float = 5.0
-    # Issue 7 limits.
+    # Limits on what one request may ask (depth, aliases, tokens, cost, body, rate).
     max_query_depth: int = 12
     max_aliases: int = 15
     max_tokens: int = 2000

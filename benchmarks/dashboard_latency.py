@@ -1,4 +1,4 @@
-"""Latency and SQL count of the mentor dashboard query (issue 2), through HTTP on a real uvicorn server,
+"""Latency and SQL count of the mentor dashboard query, through HTTP on a real uvicorn server,
 against a hand-written asyncpg query that returns the same JSON, and the requests/s of one API process.
 
     .venv/bin/python benchmarks/dashboard_latency.py [--runs 100] [--server postgres://...] [--clients 20]

@@ -1,4 +1,4 @@
-"""Issue 5 figures: concurrent bookings of one slot through the GraphQL mutation, book/cancel/rebook, and
+"""Figures: concurrent bookings of one slot through the GraphQL mutation, book/cancel/rebook, and
 the five-year DST expansion checked against PostgreSQL. Prints one JSON line per figure.
 
     .venv/bin/python benchmarks/sessions_figures.py            # SQLite and PostgreSQL (127.0.0.1:5432)

@@ -50,7 +50,7 @@ SUB = """subscription($m: Int!) { mentorAssignments(mentorId: $m) { eventId ment
 
 
 async def _staff_token() -> str:
-    """A staff bearer token where the API authenticates websockets (issue 7), else nothing."""
+    """A staff bearer token where the API authenticates websockets, else nothing."""
     try:
         tokens = importlib.import_module("domain.services.tokens")
     except ImportError:

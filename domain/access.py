@@ -1,4 +1,4 @@
-"""Who may see and do what (issue 7). One place for the rules, used by the GraphQL guard and the services.
+"""Who may see and do what. One place for the rules, used by the GraphQL guard and the services.
 
 - Staff read and do everything.
 - A mentor reads themself, their current students (profile included) and the mentorships and sessions
@@ -101,7 +101,7 @@ def visible_sessions(queryset: QuerySet[Session], viewer: Viewer) -> QuerySet[Se
 
 
 def visible_pairing_changes(queryset: QuerySet[PairingChange], viewer: Viewer) -> QuerySet[PairingChange]:
-    """The audit trail (issue 6): staff all of it, a mentor or a student the rows of their own pairs."""
+    """The audit trail: staff all of it, a mentor or a student the rows of their own pairs."""
     if viewer.is_staff:
         return queryset
     if viewer.mentor_id is not None:

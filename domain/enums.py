@@ -5,14 +5,6 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 
 
-class ExpertiseLevel(IntEnum):
-    """A project's expertise level; it sets the mentor's rate per session (R17)."""
-
-    ONE = 1
-    TWO = 2
-    THREE = 3
-
-
 class MentorStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
@@ -65,7 +57,7 @@ class MentorshipEndReason(StrEnum):
 
 
 class PairingCause(StrEnum):
-    """Why a pairing changed (the audit trail, issue 6)."""
+    """Why a pairing changed (the audit trail)."""
 
     RUN = "run"
     MANUAL = "manual"

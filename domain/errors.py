@@ -16,7 +16,7 @@ class ErrorCode(StrEnum):
     STATUS_REQUIRED = "STATUS_REQUIRED"
     ALREADY_RUNNING = "ALREADY_RUNNING"
     RUN_STALE = "RUN_STALE"
-    # Issue 6: programme rules with their own codes, so an SPA can explain the refusal.
+    # programme rules with their own codes, so an SPA can explain the refusal.
     NOTICE_TOO_SHORT = "NOTICE_TOO_SHORT"  # R6
     ASSESSOR_WAS_MENTOR = "ASSESSOR_WAS_MENTOR"  # R20
     PATH_NOT_ALLOWED_YET = "PATH_NOT_ALLOWED_YET"  # R3

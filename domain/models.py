@@ -205,7 +205,7 @@ class MatchingRun(TimestampedModel):
     published_at = fields.DatetimeField(null=True)
     result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     error = fields.TextField(default="")
-    # Issue 4 (jobs/): the versions of every mentor and student the solver saw, checked before the proposal
+    # The job (jobs/): the versions of every mentor and student the solver saw, checked before the proposal
     # is stored; a cancel flag the worker polls; the attempt number (a fencing token against a second
     # worker); the latest progress and the worker's heartbeat (the reconciler's evidence of a dead worker).
     # One active run per scope: partial unique index "matching_run_one_active_per_scope" (migration 0003).
@@ -221,7 +221,7 @@ class MatchingRun(TimestampedModel):
 
 
 class Event(Model):
-    """An announcement written in the same transaction as the change it announces (issue 4).
+    """An announcement written in the same transaction as the change it announces.
 
     ``topic`` names the audience (``run:<uuid>``, ``mentor:<id>``, ``student:<id>``). Ids grow in commit
     order (writers take a transaction lock before inserting), so "every event after id N" has no gaps.
@@ -294,7 +294,7 @@ class Session(TimestampedModel):
     status = fields.CharEnumField(SessionStatus, max_length=16, default=SessionStatus.SCHEDULED)
     notes = fields.TextField(default="")
     private_comment = fields.TextField(default="")
-    # Issue 5. Copied from the mentorship (see ``fill_session_owners``) so that the database itself can
+    # Copied from the mentorship (see ``fill_session_owners``) so that the database itself can
     # refuse overlaps per mentor and per student: an exclusion constraint on PostgreSQL, triggers on SQLite
     # (migration 0002), both over active sessions only.
     mentor: fields.ForeignKeyRelation[Mentor] = fields.ForeignKeyField(
@@ -508,7 +508,7 @@ class Handover(TimestampedModel):
 
 
 class PairingChange(Model):
-    """The audit trail (issue 6): every start or end of a mentorship, who did it, when and why. Written in
+    """The audit trail: every start or end of a mentorship, who did it, when and why. Written in
     the transaction of the change itself (``domain.services.pairing``)."""
 
     id = fields.BigIntField(primary_key=True)

@@ -16,7 +16,6 @@ from domain.errors import AmbiguousLocalTime, NonexistentLocalTime, ValidationFa
 
 PARIS = ZoneInfo("Europe/Paris")
 MINUTES_PER_DAY = 24 * 60
-MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 _VALID_ZONES = frozenset(available_timezones())
 # The dates the programme accepts anywhere (inputs, months, weeks): wide enough for any real date, narrow
 # enough that converting to Paris time, to a week or to the next month never leaves Python's range.

@@ -1,4 +1,4 @@
-"""The programme's daily step (issue 6): what falls due with the calendar rather than with a request.
+"""The programme's daily step: what falls due with the calendar rather than with a request.
 
 - R5: a long absence has ended: the substitutes' pairs end and the students go back to their mentor.
 - R6: a mentor's last day has passed: their remaining pairs end and they are marked as left.

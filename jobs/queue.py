@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 from uuid import UUID
 
 from arq import Retry
@@ -26,19 +26,6 @@ log = logging.getLogger(__name__)
 JOB_NAME = "run_matching"
 QUEUE_ENV = "MENTORMATCH_QUEUE"
 JobState = Literal["queued", "in_progress", "missing", "complete"]
-
-
-class JobQueue(Protocol):
-    @property
-    def redis(self) -> Redis | None: ...
-
-    async def enqueue(self, run_id: UUID) -> None: ...
-
-    async def state(self, run_id: UUID) -> JobState: ...
-
-    async def release(self, run_id: UUID) -> None: ...
-
-    async def close(self) -> None: ...
 
 
 class ArqQueue:
@@ -180,7 +167,3 @@ async def close_queues() -> None:
     _queues.clear()
     for queue in queues:
         await queue.close()
-
-
-def describe(queue: Any) -> str:
-    return "arq" if isinstance(queue, ArqQueue) else "in-process"

@@ -1,4 +1,4 @@
-"""A simulated term (issue 6): students, mentors and weeks driven through the domain services, the way
+"""A simulated term: students, mentors and weeks driven through the domain services, the way
 staff, mentors and the daily job would, with absences, departures, change requests and project changes.
 
     .venv/bin/python -m scenarios.term                       # 500 students, 60 mentors, 26 weeks, SQLite

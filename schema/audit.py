@@ -1,4 +1,4 @@
-"""The pairing audit trail as a query (issue 6): every start and end of a mentorship, who, when, why."""
+"""The pairing audit trail as a query: every start and end of a mentorship, who, when, why."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The schema. ``python -m schema.export`` writes the SDL committed as ``schema.graphql``.
 
-``build_schema`` adds the protections of issue 7: authorization on every field (AccessGuard), depth,
+``build_schema`` adds the protections: authorization on every field (AccessGuard), depth,
 alias, token and cost limits checked before execution, masked unexpected errors, and in production no
 introspection and no field suggestions.
 """

@@ -1,4 +1,4 @@
-"""Authorization on every field and every object (issue 7).
+"""Authorization on every field and every object.
 
 A schema extension wraps every resolver:
 - a root field (Query, Mutation, Subscription) first passes its policy (schema.policies);

@@ -199,7 +199,7 @@ ROOT_POLICIES: dict[tuple[str, str], Policy] = {
     ("Query", "students"): authenticated,
     ("Query", "mentorship"): authenticated,
     ("Query", "sessions"): authenticated,
-    # Issue 6: the audit trail is scoped in SQL to the viewer's own pairs (domain.services.audit).
+    # the audit trail is scoped in SQL to the viewer's own pairs (domain.services.audit).
     ("Query", "pairingChanges"): authenticated,
     ("Query", "viewer"): public,
     ("Mutation", "updateMentor"): own_mentor_profile,

@@ -1,4 +1,4 @@
-"""GraphQL types for matching runs (issue 4): the run, its progress, its proposal under review, the events
+"""GraphQL types for matching runs: the run, its progress, its proposal under review, the events
 of the subscriptions, and the run queries. Thin: the review figures come from ``domain.services``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The waiting queue as a query (issue 6, staff only): students with no current mentor, longest waiting
+"""The waiting queue as a query (staff only): students with no current mentor, longest waiting
 first, with their previous and forbidden mentors (R7)."""
 
 from __future__ import annotations

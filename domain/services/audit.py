@@ -1,4 +1,4 @@
-"""The pairing audit trail (issue 6), read side: who changed which pair, when and why.
+"""The pairing audit trail, read side: who changed which pair, when and why.
 
 The rows are written by ``domain.services.pairing`` in the transaction of each change. Reading is scoped
 in SQL, so that a page and its count show only what the viewer may read: staff every row, a mentor the

@@ -1,4 +1,4 @@
-"""Every start and end of a mentorship goes through here (issue 6), so that each one, whatever caused it
+"""Every start and end of a mentorship goes through here, so that each one, whatever caused it
 (a published run, staff by hand, a request to change, an absence, a notice, a project change), is
 
 - written with its audit row (``PairingChange``: who, when, why, and the run or absence behind it),

@@ -1,4 +1,4 @@
-"""Matching runs (issue 4): start, cancel, the worker's state transitions, review and publish.
+"""Matching runs: start, cancel, the worker's state transitions, review and publish.
 
 Every transition is one transaction that also writes the event announcing it (``domain.services.events``).
 The worker's writes carry the attempt number it was given by :func:`claim` (a fencing token): a worker

@@ -1,4 +1,4 @@
-"""The waiting queue (issue 6): students with no current mentor, longest waiting first, with what staff
+"""The waiting queue: students with no current mentor, longest waiting first, with what staff
 need to re-match them: since when they wait, why their last pair ended, their previous mentors and the
 mentors they must not get again (R7: a pair ended at either side's request is never proposed again)."""
 

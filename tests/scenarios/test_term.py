@@ -1,4 +1,4 @@
-"""The simulated term (issue 6) on a small scale, on both databases: every programme event happens at
+"""The simulated term on a small scale, on both databases: every programme event happens at
 least once, and every invariant of the checker (``domain.invariants``) holds each week."""
 
 from __future__ import annotations

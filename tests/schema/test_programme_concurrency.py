@@ -1,4 +1,4 @@
-"""Issue 6 under concurrency, through the GraphQL API on SQLite and PostgreSQL (where races really happen:
+"""The programme operations under concurrency, through the GraphQL API on SQLite and PostgreSQL (where races really happen:
 the requests share a connection pool). Each case sends many requests at once with ``asyncio.gather`` and
 checks that exactly the right number succeed, that the others get a typed error in the union, that no
 request fails with a server error (a deadlock would surface as one), and that the database ends

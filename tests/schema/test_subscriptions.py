@@ -30,7 +30,7 @@ __all__ = ["fresh_jobs"]
 
 @pytest.fixture
 async def ws_token(db: Backend) -> str:
-    """A staff bearer token for connection_init where websockets are authenticated (issue 7)."""
+    """A staff bearer token for connection_init where websockets are authenticated."""
     try:
         tokens = importlib.import_module("domain.services.tokens")
     except ImportError:
