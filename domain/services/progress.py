@@ -153,6 +153,15 @@ async def _finish(
         )
         if current is not None and current.mentor_id not in locked:
             raise _Moved  # a pair started meanwhile with a mentor not locked: roll back and start again
+        # The student moves on first, so that the sessions the pair ending below cancels are billed at the
+        # level of the project the student is on at their time (R17), like any later session.
+        if following is not None:
+            student.current_project_id = following.id
+        student.version += 1
+        await student.save(update_fields=["current_project_id", "version", "updated_at"])
+        # Created at ``now``: the moment the student left the project, which dates the billed level (R17).
+        assessment = await Assessment.create(student_id=student.id, project_id=finished.id, created_at=now)
+
         kept, ended = False, None
         if current is not None:
             if (
@@ -176,13 +185,6 @@ async def _finish(
                 )
                 # A seat of the mentor's capacity is free: runs that read them before are stale.
                 await Mentor.filter(id=current.mentor_id).update(version=F("version") + 1)
-        if following is not None:
-            student.current_project_id = following.id
-        student.version += 1
-        await student.save(update_fields=["current_project_id", "version", "updated_at"])
-
-        # Created at ``now``: the moment the student left the project, which dates the billed level (R17).
-        assessment = await Assessment.create(student_id=student.id, project_id=finished.id, created_at=now)
         await assessments.auto_assign(assessment, actor=actor, now=now)
         return ProjectFinished(
             student=student, assessment=assessment, mentor_kept=kept, ended=ended, next_project=following
