@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime, time
 from tortoise.expressions import F
 
 from domain.bulk import in_chunks
-from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause
+from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause, SessionStatus
 from domain.errors import Conflict, NotInPath, ValidationFailed
-from domain.models import Assessment, Mentor, Mentorship, Project, Student
+from domain.models import Assessment, Mentor, Mentorship, Project, Session, Student
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc
 from domain.services import assessments, pairing
@@ -161,6 +161,11 @@ async def _finish(
         await student.save(update_fields=["current_project_id", "version", "updated_at"])
         # Created at ``now``: the moment the student left the project, which dates the billed level (R17).
         assessment = await Assessment.create(student_id=student.id, project_id=finished.id, created_at=now)
+        # Sessions cancelled ahead of their time and still to come fall after the move: their level follows
+        # the student (R17; they are billed 0, so only the level changes).
+        await Session.filter(student_id=student.id, starts_at__gt=now, status=SessionStatus.CANCELLED).update(
+            billed_level=(following or finished).level
+        )
 
         kept, ended = False, None
         if current is not None:

@@ -5,11 +5,12 @@ the discovery session (R14); nothing is booked after a leaving mentor's (or asse
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from domain.enums import SessionKind, SessionStatus
 from domain.models import Assessment, Mentorship, Session
+from domain.services import change_requests
 from tests import factories
 from tests.conftest import Backend, GraphQLClient
 from tests.jobs.helpers import fresh_jobs  # noqa: F401  (autouse: a notice may queue a re-match run)
@@ -162,3 +163,39 @@ async def test_nothing_is_booked_after_the_mentors_last_day(db: Backend, gql: Gr
     presented = payload(await gql(ASSIGN, {"input": late}))
     assert (presented["__typename"], presented["code"]) == ("ValidationError", "VALIDATION")
     assert (await Assessment.get(id=assessment.id)).assessor_id is None
+
+
+async def test_a_session_cancelled_ahead_follows_the_students_move(db: Backend, gql: GraphQLClient) -> None:
+    """R17: a session cancelled ahead of its time, when the student then moves to a level-2 project with
+    the same mentor, falls on the level-2 project: its level follows."""
+    path, projects = await factories.catalogue(2)
+    student = await factories.student(path, projects[0])
+    m = await factories.pair(student, await factories.mentor(projects), DISCOVERY_AT)
+    booked = payload(await gql(BOOK, {"input": {"mentorshipId": m.id, "startsAt": "2026-12-16T19:00"}}))
+    session_id = int(booked["session"]["id"])
+    assert payload(await gql(CANCEL, {"id": session_id}))["__typename"] == "SessionPayload"
+    assert (await Session.get(id=session_id)).billed_level == 1
+    finished = await gql(
+        """mutation($input: FinishProjectInput!) { finishProject(input: $input) { __typename } }""",
+        {"input": {"studentId": student.id, "nextProjectId": projects[1].id}},
+    )
+    assert finished["finishProject"]["__typename"] == "FinishProjectPayload"
+    session = await Session.get(id=session_id)
+    assert (session.status, session.billed_level, session.billed_amount) == (SessionStatus.CANCELLED, 2, 0)
+
+
+async def test_a_request_to_stop_dated_ahead_keeps_the_sessions_before_that_day(
+    db: Backend, gql: GraphQLClient
+) -> None:
+    """R7: a request to stop dated on a later day frees the sessions from that day on, not the ones
+    between now and then (which stay, within the pair's dates)."""
+    path, projects = await factories.catalogue(1)
+    m = await factories.pair(
+        await factories.student(path, projects[0]), await factories.mentor(projects), DISCOVERY_AT
+    )
+    for at in ("2026-12-09T19:00", "2026-12-16T19:00"):
+        booked = payload(await gql(BOOK, {"input": {"mentorshipId": m.id, "startsAt": at}}))
+        assert booked["__typename"] == "SessionPayload", booked
+    await change_requests.request_change(m.id, side="student", actor="student", today=date(2026, 12, 10))
+    statuses = [s.status for s in await Session.filter(mentorship_id=m.id).order_by("starts_at")]
+    assert statuses == [SessionStatus.SCHEDULED, SessionStatus.SCHEDULED, SessionStatus.CANCELLED]
