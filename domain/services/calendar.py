@@ -149,7 +149,8 @@ async def feed_calendar(feed: Feed, *, now: datetime) -> bytes:
 #
 # 1. the time is not in the past (VALIDATION, ``startsAt``);
 # 2. for a session, it lies within its pair's dates: not before the pair's first day, not on or after its
-#    end (VALIDATION, ``startsAt``);
+#    end (VALIDATION, ``startsAt``); and not after the last day of a mentor (or assessor) who gave notice
+#    (R6, VALIDATION, ``startsAt``);
 # 3. the student's funding allows that Paris weekday (R11, VALIDATION);
 # 4. it lies inside both people's weekly availability, each in their own zone (R13: "a time both have
 #    reserved"; VALIDATION);
@@ -200,6 +201,10 @@ class InThePast(ValidationFailed):
 
 class OutsidePair(ValidationFailed):
     """A session outside its pair's dates."""
+
+
+class AfterLastDay(ValidationFailed):
+    """R6: the entry falls after the last day of the mentor (or assessor) who gave notice."""
 
 
 class WeekdayNotFunded(ValidationFailed):
@@ -328,7 +333,7 @@ async def check_entry(entry: Entry, *, now: datetime, field: str = "startsAt") -
     # 1. Not in the past.
     if entry.starts_at < now:
         raise InThePast(f"{_paris(entry.starts_at)} (Paris time) is in the past", field=field)
-    # 2. Within the pair's dates.
+    # 2. Within the pair's dates, and not after the mentor's (or assessor's) last day (R6).
     pair = entry.pair
     local_day = entry.starts_at.astimezone(PARIS).date()
     if pair is not None:
@@ -338,6 +343,13 @@ async def check_entry(entry: Entry, *, now: datetime, field: str = "startsAt") -
             )
         if pair.ended_on is not None and local_day >= pair.ended_on:
             raise OutsidePair(f"the pair ended on {pair.ended_on.isoformat()}", field=field)
+    mentor = await Mentor.get(id=entry.mentor_id)
+    if mentor.last_day is not None and local_day > mentor.last_day:
+        who = "assessor" if entry.kind is EntryKind.PRESENTATION else "mentor"
+        raise AfterLastDay(
+            f"the {who}'s last day is {mentor.last_day.isoformat()} (R6); nothing can be booked after it",
+            field=field,
+        )
     # 3. Funding weekdays (R11).
     student = await Student.get(id=entry.student_id)
     if not eligibility.funding_allows(student, local_day.weekday()):

@@ -88,7 +88,9 @@ async def request_change(
             ended_on=today,
             reason=_REASONS[side],
             change=pairing.Change(PairingCause.REQUEST, actor=actor, reason=reason),
-            free_from=datetime.now(UTC),  # asking to stop frees tonight's session too
+            # Asking to stop frees tonight's session too: from now, or from the start of a later ``today``
+            # (a request dated ahead, as the simulations do), never the sessions before that day.
+            free_from=max(datetime.now(UTC), pairing.paris_midnight_after(today - timedelta(days=1))),
         )
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])

@@ -14,7 +14,7 @@ from domain.services import calendar, eligibility, pairing
 from domain.services._common import lock_or_not_found
 from domain.services.sessions import insert_session
 
-DISCOVERY_MINUTES = 30  # R14
+DISCOVERY_MINUTES = pairing.DISCOVERY_MINUTES  # R14
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,12 +17,20 @@ from decimal import Decimal
 from typing import Any
 
 from domain.access import Viewer
-from domain.enums import MentorshipEndReason, PairingAction, PairingCause, SessionKind, SessionStatus
-from domain.models import Mentorship, PairingChange, Session, Student
+from domain.enums import (
+    MentorshipEndReason,
+    MessageKind,
+    PairingAction,
+    PairingCause,
+    SessionKind,
+    SessionStatus,
+)
+from domain.models import Mentorship, PairingChange, Session
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS
 from domain.services import events, notifications
 from domain.services._common import unique_as_conflict
+from domain.services.levels import project_at
 
 SYSTEM = "system"
 
@@ -131,24 +139,50 @@ async def cancel_sessions_without_penalty(
         .select_for_update()
         .order_by("id")
     )
-    # R17: a cancelled session records the level of the student's project, like any ended session.
-    levels: dict[int, int] = {
-        student.id: student.current_project.level
-        for student in await Student.filter(id__in={s.student_id for s in scheduled}).select_related(
-            "current_project"
-        )
-    }
     for session in scheduled:
         session.status = SessionStatus.CANCELLED
         session.sequence += 1
         session.ended_at = now
-        session.billed_level = levels[session.student_id]
+        # R17: a cancelled session records the level of the project the student was on at its time.
+        session.billed_level = (await project_at(session.student_id, session.starts_at)).level
         session.billed_amount = Decimal("0")
         if reason:
             session.notes = (session.notes + "\n" if session.notes else "") + reason
         await session.save()
         count += 1
+    await discovery_moves_on(scheduled)
     return count
+
+
+DISCOVERY_MINUTES = 30  # R14
+# A pair's discovery session that still comes first: booked or held (one the student missed is not).
+_DISCOVERY_STANDS = (SessionStatus.SCHEDULED, SessionStatus.COMPLETED)
+
+
+async def discovery_moves_on(cancelled: list[Session]) -> None:
+    """R14: a pair's first session is its discovery session. Every cancellation path (by hand, late, an
+    absence, a pair ending) calls this with the sessions it cancelled: when a pair loses its discovery
+    session and has none other booked or held, its next scheduled session becomes the 30-minute discovery
+    session (same start, so it fits every calendar the longer session fitted), and both people are told."""
+    for gone in cancelled:
+        if gone.kind != SessionKind.DISCOVERY or gone.status == SessionStatus.SCHEDULED:
+            continue
+        pair = Session.filter(mentorship_id=gone.mentorship_id)
+        if await pair.filter(kind=SessionKind.DISCOVERY, status__in=_DISCOVERY_STANDS).exists():
+            continue
+        following = (
+            await pair.filter(status=SessionStatus.SCHEDULED, kind=SessionKind.REGULAR)
+            .select_for_update()
+            .order_by("starts_at", "id")
+            .first()
+        )
+        if following is None:
+            continue  # the next booking of the pair must be a discovery session (sessions.book)
+        following.kind = SessionKind.DISCOVERY
+        following.duration_minutes = DISCOVERY_MINUTES
+        following.sequence += 1
+        await following.save()
+        await notifications.on_session(following, MessageKind.SESSION_MOVED)
 
 
 async def end_pair(

@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime, time
 from tortoise.expressions import F
 
 from domain.bulk import in_chunks
-from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause
+from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause, SessionStatus
 from domain.errors import Conflict, NotInPath, ValidationFailed
-from domain.models import Assessment, Mentor, Mentorship, Project, Student
+from domain.models import Assessment, Mentor, Mentorship, Project, Session, Student
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc
 from domain.services import assessments, pairing
@@ -153,6 +153,20 @@ async def _finish(
         )
         if current is not None and current.mentor_id not in locked:
             raise _Moved  # a pair started meanwhile with a mentor not locked: roll back and start again
+        # The student moves on first, so that the sessions the pair ending below cancels are billed at the
+        # level of the project the student is on at their time (R17), like any later session.
+        if following is not None:
+            student.current_project_id = following.id
+        student.version += 1
+        await student.save(update_fields=["current_project_id", "version", "updated_at"])
+        # Created at ``now``: the moment the student left the project, which dates the billed level (R17).
+        assessment = await Assessment.create(student_id=student.id, project_id=finished.id, created_at=now)
+        # Sessions cancelled ahead of their time and still to come fall after the move: their level follows
+        # the student (R17; they are billed 0, so only the level changes).
+        await Session.filter(student_id=student.id, starts_at__gt=now, status=SessionStatus.CANCELLED).update(
+            billed_level=(following or finished).level
+        )
+
         kept, ended = False, None
         if current is not None:
             if (
@@ -176,13 +190,6 @@ async def _finish(
                 )
                 # A seat of the mentor's capacity is free: runs that read them before are stale.
                 await Mentor.filter(id=current.mentor_id).update(version=F("version") + 1)
-        if following is not None:
-            student.current_project_id = following.id
-        student.version += 1
-        await student.save(update_fields=["current_project_id", "version", "updated_at"])
-
-        # Created at ``now``: the moment the student left the project, which dates the billed level (R17).
-        assessment = await Assessment.create(student_id=student.id, project_id=finished.id, created_at=now)
         await assessments.auto_assign(assessment, actor=actor, now=now)
         return ProjectFinished(
             student=student, assessment=assessment, mentor_kept=kept, ended=ended, next_project=following

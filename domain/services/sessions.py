@@ -41,14 +41,15 @@ from domain.errors import (
     WeekTaken,
 )
 from domain.errors import SlotTaken as SlotTakenError
-from domain.models import Assessment, DiscoveryNote, Mentorship, Project, Session, Student
+from domain.models import DiscoveryNote, Mentorship, Session, Student
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc, week_monday
 from domain.recurrence import Occurrence, expand
-from domain.services import absences, calendar, notifications
+from domain.services import absences, calendar, notifications, pairing
 from domain.services._common import get_or_not_found, lock_or_not_found
+from domain.services.levels import project_at
 
-DISCOVERY_MINUTES = 30
+DISCOVERY_MINUTES = pairing.DISCOVERY_MINUTES
 REGULAR_MINUTES = (45, 60)
 PRESENTATION_MINUTES = (20, 40)
 PRESENTATION_DEFAULT = 30
@@ -453,20 +454,6 @@ def _cancellation_status(session: Session, now: datetime) -> SessionStatus:
     )
 
 
-async def project_at(student_id: int, at: datetime) -> Project:
-    """The project the student was on at ``at`` (R17). A student leaves a project by finishing it
-    (``finishProject``), which creates that project's assessment at that moment: the project at ``at`` is
-    the one of the first assessment created after ``at``, else the current one (the current project
-    changes only through ``finishProject``)."""
-    moved_on = (
-        await Assessment.filter(student_id=student_id, created_at__gt=at).order_by("created_at", "id").first()
-    )
-    if moved_on is not None:
-        return await Project.get(id=moved_on.project_id)
-    student = await get_or_not_found(Student, student_id, field="id")
-    return await get_or_not_found(Project, student.current_project_id, field="id")
-
-
 async def _bill(session: Session, rates: Mapping[int, Decimal], now: datetime) -> None:
     """R17: freeze the level of the project the student was on at the session's time, and the amount."""
     project = await project_at(session.student_id, session.starts_at)
@@ -490,6 +477,7 @@ async def cancel_session(
         await _bill(session, rates, now)
         await session.save()
         await notifications.on_session(session, MessageKind.SESSION_CANCELLED)
+        await pairing.discovery_moves_on([session])
         return session
 
 

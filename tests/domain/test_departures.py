@@ -145,8 +145,8 @@ async def test_the_rematch_moves_only_the_leaving_mentors_students(db: Backend) 
 async def test_after_the_last_day_remaining_pairs_end_and_the_mentor_has_left(db: Backend) -> None:
     leaving, _, students, _ = await leaving_world()
     last_day = TODAY + timedelta(days=14)
-    await departures.give_notice(leaving.id, last_day, today=TODAY)
     first = await Mentorship.get(student_id=students[0].id, ended_on__isnull=True)
+    # Booked before the notice: once it is given, nothing can be booked after the last day (R6).
     async with in_transaction():
         before = await insert_session(
             first,
@@ -160,6 +160,7 @@ async def test_after_the_last_day_remaining_pairs_end_and_the_mentor_has_left(db
             starts_at=local_to_utc(evening(last_day + timedelta(days=4)), PARIS),
             minutes=45,
         )
+    await departures.give_notice(leaving.id, last_day, today=TODAY)
     student_versions = {s.id: (await Student.get(id=s.id)).version for s in students}
     # Not due on the last day itself.
     assert await departures.apply_due(last_day) == {"left": 0, "leftPairsEnded": 0}

@@ -236,6 +236,27 @@ export type MentorshipEndReason =
   | 'PROJECT_CHANGE'
   | 'REMATCHED';
 
+/** What a message is about. */
+export type MessageKind =
+  | 'ABSENCE'
+  | 'ASSESSMENT_RESULT'
+  | 'ASSESSMENT_SCHEDULED'
+  | 'NOTICE'
+  | 'PAIR_ENDED'
+  | 'PAIR_STARTED'
+  | 'SESSION_BOOKED'
+  | 'SESSION_CANCELLED'
+  | 'SESSION_MOVED'
+  | 'SESSION_REMINDER';
+
+/** Email delivery: pending, sending, sent, failed (gave up), skipped (email off for the kind). */
+export type MessageStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'SENDING'
+  | 'SENT'
+  | 'SKIPPED';
+
 /** What a proposed pair changes against the student's current pair. */
 export type PairChangeKind =
   | 'MOVED'
