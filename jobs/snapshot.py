@@ -29,7 +29,7 @@ from domain.models import (
 )
 from domain.paris_time import WeeklyWindow, windows_in_paris_week, zone
 from domain.services import eligibility
-from domain.services.progress import path_completed
+from domain.services.eligibility import path_completed
 from solver import STEP_MINUTES, STEPS_PER_DAY, Interval, MentorIn, StudentIn
 
 

@@ -64,6 +64,7 @@ from domain.services import (
     absences,
     change_requests,
     departures,
+    eligibility,
     mentors,
     paths,
     progress,
@@ -427,7 +428,7 @@ async def count_week(monday: date, term: Term, row: WeekRow, mentor_before: dict
     current = {m.student_id: m.mentor_id for m in await Mentorship.filter(ended_on__isnull=True)}
     row.placed = len(current)
     on_project = {st.id: st.current_project_id for st in await Student.filter(id__in=term.student_ids)}
-    graduated = await progress.path_completed(on_project) - set(current)
+    graduated = await eligibility.path_completed(on_project) - set(current)
     row.graduated = len(graduated)
     row.waiting = len(term.student_ids) - row.placed - row.graduated
     row.moves = sum(1 for sid, mid in current.items() if sid in mentor_before and mentor_before[sid] != mid)

@@ -120,6 +120,7 @@ class Facts:
     refused: dict[int, set[int]] = field(default_factory=dict)  # student -> mentors ended on request (R7)
     assessors: dict[int, set[int]] = field(default_factory=dict)  # student -> scheduled assessors (R20)
     loads: dict[int, int] = field(default_factory=dict)  # mentor -> current pairs (R2)
+    completed: set[int] = field(default_factory=set)  # students who completed their path (R9)
 
     def away(self, mentor_id: int, first: date, last: date) -> MentorAbsence | None:
         for absence in self.absences.get(mentor_id, ()):
@@ -130,6 +131,27 @@ class Facts:
     def forbidden(self, student_id: int) -> set[int]:
         """Mentors the student may not be given (R7, R20), whatever the dates."""
         return self.refused.get(student_id, set()) | self.assessors.get(student_id, set())
+
+
+# A project counts as finished once its presentation is due or passed (R20); only the last project of a
+# path stays current once finished, so such a student completed their path (R9) and waits for the final
+# panel, not for a mentor.
+FINISHED = (AssessmentStatus.AWAITING_ASSESSOR, AssessmentStatus.SCHEDULED, AssessmentStatus.PASSED)
+
+
+async def path_completed(current_projects: dict[int, int]) -> set[int]:
+    """Of these students (id -> current project), those who finished their current project: only the last
+    project of a path stays current once finished, so they completed their path and wait for the final
+    panel, not for a mentor (matching runs leave them out)."""
+    if not current_projects:
+        return set()
+    rows = await in_chunks(
+        current_projects,
+        lambda ids: Assessment.filter(student_id__in=ids, status__in=FINISHED).values_list(
+            "student_id", "project_id"
+        ),
+    )
+    return {int(sid) for sid, pid in rows if current_projects.get(int(sid)) == pid}
 
 
 async def load_facts(mentors: Iterable[Mentor], students: Iterable[Student]) -> Facts:
@@ -167,6 +189,7 @@ async def load_facts(mentors: Iterable[Mentor], students: Iterable[Student]) -> 
         assessors[int(sid)].add(int(mid))
     facts.assessors = dict(assessors)
     facts.loads = await current_loads(mids)
+    facts.completed = await path_completed({s.id: s.current_project_id for s in facts.students.values()})
     return facts
 
 
@@ -189,6 +212,11 @@ def refusal(
     mentor = facts.mentors[mentor_id]
     student = facts.students[student_id]
     last = until or starts_on
+    if student_id in facts.completed:
+        return ValidationFailed(
+            "the student completed their path (R9): they wait for the final panel, not for a mentor",
+            field=fields.student,
+        )
     if mentor.status is not MentorStatus.ACTIVE:
         return ValidationFailed(f"the mentor is {mentor.status.value}", field=fields.mentor)
     if mentor.last_day is not None:

@@ -15,17 +15,16 @@ from datetime import UTC, date, datetime, time
 
 from tortoise.expressions import F
 
-from domain.bulk import in_chunks
-from domain.enums import AssessmentStatus, MentorshipEndReason, PairingCause, SessionStatus
+from domain.enums import MentorshipEndReason, PairingCause, SessionStatus
 from domain.errors import Conflict, NotInPath, ValidationFailed
 from domain.models import Assessment, Mentor, Mentorship, Project, Session, Student
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc
 from domain.services import assessments, pairing
 from domain.services._common import get_or_not_found, lock_or_not_found
+from domain.services.eligibility import FINISHED
 
 # An assessment in these states means the project is finished already (a repeat would be a double submit).
-FINISHED = (AssessmentStatus.AWAITING_ASSESSOR, AssessmentStatus.SCHEDULED, AssessmentStatus.PASSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,18 +193,3 @@ async def _finish(
         return ProjectFinished(
             student=student, assessment=assessment, mentor_kept=kept, ended=ended, next_project=following
         )
-
-
-async def path_completed(current_projects: dict[int, int]) -> set[int]:
-    """Of these students (id -> current project), those who finished their current project: only the last
-    project of a path stays current once finished, so they completed their path and wait for the final
-    panel, not for a mentor (matching runs leave them out)."""
-    if not current_projects:
-        return set()
-    rows = await in_chunks(
-        current_projects,
-        lambda ids: Assessment.filter(student_id__in=ids, status__in=FINISHED).values_list(
-            "student_id", "project_id"
-        ),
-    )
-    return {int(sid) for sid, pid in rows if current_projects.get(int(sid)) == pid}

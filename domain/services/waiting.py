@@ -13,8 +13,7 @@ from tortoise.expressions import Subquery
 from domain.enums import MentorshipEndReason
 from domain.models import Mentorship, Student
 from domain.paris_time import PARIS
-from domain.services.eligibility import REFUSED_END_REASONS
-from domain.services.progress import path_completed
+from domain.services.eligibility import REFUSED_END_REASONS, path_completed
 
 # R7: the end reasons after which that mentor is never proposed to that student again. The matching
 # snapshot (jobs.snapshot) applies the same rule.

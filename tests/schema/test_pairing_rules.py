@@ -213,3 +213,27 @@ async def test_manual_pairing_asks_the_eligibility_rules(db: Backend, gql: Graph
     leaving = await _pair(gql, funded, m, day=2)
     assert (leaving["code"], leaving["field"]) == ("VALIDATION", "mentorId") and "R6" in leaving["message"]
     assert await Mentorship.filter(student_id=funded.id).count() == 0
+
+
+FINISH = """
+mutation($s: Int!) {
+  finishProject(input: {studentId: $s}) { __typename ... on UserError { code field message } }
+}"""
+
+
+async def test_a_student_who_completed_their_path_is_never_paired_again(
+    db: Backend, gql: GraphQLClient
+) -> None:
+    """R9: once the last project of the path is finished, the student waits for the final panel: no manual
+    pairing (and, through the same eligibility rule, no publish and no return from a hand-over)."""
+    path, projects = await catalogue()
+    last = await Project.filter(path_id=path.id).order_by("-position", "-id").first()
+    assert last is not None
+    m = await mentor([last], n=1, capacity=5)
+    s = await student(path, last, n=1)
+    finished = await gql(FINISH, {"s": s.id})
+    assert finished["finishProject"]["__typename"] != "ValidationError", finished
+    refused = await _pair(gql, s, m, day=1)
+    assert (refused["code"], refused["field"]) == ("VALIDATION", "studentId"), refused
+    assert "R9" in refused["message"]
+    assert await Mentorship.filter(student_id=s.id, ended_on__isnull=True).count() == 0
