@@ -26,18 +26,18 @@ def platform_link(video_uid: str) -> str:
     return school_config().video_url_template.format(session_uid=video_uid)
 
 
+def choose(session_url: str, pair_url: str, video_uid: str) -> str:
+    """The session's own external URL, else the pair's, else the school's platform room."""
+    return session_url or pair_url or platform_link(video_uid)
+
+
 def link_for(session: Session, mentorship: Mentorship | None) -> str:
-    """Where ``session`` is held, given its pair (already loaded, e.g. for a whole feed): the session's
-    own external URL, else the pair's, else the school's platform room."""
-    if session.video_url:
-        return session.video_url
-    if mentorship is not None and mentorship.video_url:
-        return mentorship.video_url
-    return platform_link(session.video_uid)
+    """Where ``session`` is held, given its pair (already loaded, e.g. for a whole feed)."""
+    return choose(session.video_url, mentorship.video_url if mentorship else "", session.video_uid)
 
 
 async def video_link(session: Session) -> str:
-    """Where ``session`` is held (see :func:`link_for`); reads the pair's URL when the session has none."""
+    """Where ``session`` is held: the URL both people open (the notifications, the feeds, the API)."""
     if session.video_url:
         return session.video_url
     from domain.models import Mentorship

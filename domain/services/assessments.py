@@ -38,7 +38,7 @@ from domain.models import (
     StudentAvailability,
 )
 from domain.paris_time import PARIS, WeeklyWindow, local_to_utc, week_monday, windows_in_paris_week, zone
-from domain.services import events
+from domain.services import events, submissions
 from domain.services._common import get_or_not_found, lock_or_not_found
 from domain.services.pairing import SYSTEM
 from domain.services.sessions import ACTIVE, MAX_MINUTES, PRESENTATION_DEFAULT
@@ -238,8 +238,10 @@ async def auto_assign(
     eligible = [m for m in listing if m.status == MentorStatus.ACTIVE and m.last_day is None]
     was_mentor = await past_and_current_mentors(student.id)
     candidates = [m for m in eligible if m.id not in was_mentor]
-    reason = ""
-    if not listing:
+    reason = await submissions.unverified_reason(student.id, project.id)
+    if reason:
+        candidates = []
+    elif not listing:
         reason = f"no mentor lists project {project.id} ({project.name})"
     elif not eligible:
         reason = f"no active mentor who lists project {project.id} is staying (paused, left or leaving)"
@@ -335,6 +337,7 @@ async def assign_assessor(
                 f"the assessment is {assessment.status.value} and can no longer be assigned",
                 field="assessmentId",
             )
+        await submissions.check_verified(assessment.student_id, assessment.project_id, field="assessmentId")
         mentor = await lock_or_not_found(Mentor, mentor_id, field="mentorId")
         if mentor.id in await past_and_current_mentors(assessment.student_id):
             raise AssessorWasMentor(

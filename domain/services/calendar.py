@@ -18,8 +18,9 @@ from icalendar import Calendar, Event
 from tortoise.transactions import in_transaction
 
 from domain.enums import SessionKind, SessionStatus
-from domain.models import CalendarFeed, Mentor, Session, Student
+from domain.models import CalendarFeed, Mentor, Mentorship, Session, Student
 from domain.paris_time import PARIS
+from domain.video import link_for
 from domain.services._common import get_or_not_found
 
 PRODID = "-//Mentormatch//Sessions//EN"
@@ -97,6 +98,8 @@ async def feed_calendar(feed: Feed, *, now: datetime) -> bytes:
     other_ids = {r.student_id if feed.owner is FeedOwner.MENTOR else r.mentor_id for r in rows}
     other_model: type[Mentor] | type[Student] = Student if feed.owner is FeedOwner.MENTOR else Mentor
     names = {o.id: o.name for o in await other_model.filter(id__in=other_ids)}
+    pair_ids = {r.mentorship_id for r in rows}
+    pairs = {p.id: p for p in await Mentorship.filter(id__in=pair_ids).only("id", "video_url")}
 
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -116,6 +119,9 @@ async def feed_calendar(feed: Feed, *, now: datetime) -> bytes:
         event.add("dtend", starts + timedelta(minutes=row.duration_minutes))
         title = _TITLES[row.kind] + (" (catch-up)" if row.catch_up else "")
         event.add("summary", f"{title} with {other}" if other else title)
+        link = link_for(row, pairs.get(row.mentorship_id))  # the video room both people join (R13)
+        event.add("location", link)
+        event.add("url", link)
         if row.notes:
             event.add("description", row.notes)  # shared notes only: never the private comment
         cancelled = row.status in (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)
