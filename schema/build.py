@@ -33,6 +33,7 @@ from schema.limits import CostLimiter
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.run_types import RunQueries
+from schema.school import SchoolQueries
 from schema.subscriptions import Subscription
 from schema.waiting import WaitingQueries
 
@@ -65,7 +66,8 @@ def build_schema(
     extensions.extend(extra_extensions)
     return strawberry.Schema(
         query=merge_types(
-            "Query", (Query, RunQueries, BillingQueries, AuditQueries, WaitingQueries, AbsenceQueries)
+            "Query",
+            (Query, RunQueries, BillingQueries, AuditQueries, WaitingQueries, AbsenceQueries, SchoolQueries),
         ),
         mutation=Mutation,
         subscription=Subscription,

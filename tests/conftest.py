@@ -31,6 +31,10 @@ REDIS_URL = os.environ.get("MENTORMATCH_TEST_REDIS", "redis://127.0.0.1:6379/15"
 TEST_DATABASE = f"mentormatch_test_{os.getpid()}"
 
 TABLES = [
+    "certification",
+    "project_submission",
+    "mentor_document",
+    "mentor_application",
     "pairing_change",
     "handover",
     "mentor_absence",

@@ -20,8 +20,8 @@ from tortoise.transactions import in_transaction
 from domain.enums import SessionKind, SessionStatus
 from domain.models import CalendarFeed, Mentor, Mentorship, Session, Student
 from domain.paris_time import PARIS
-from domain.video import link_for
 from domain.services._common import get_or_not_found
+from domain.video import link_for
 
 PRODID = "-//Mentormatch//Sessions//EN"
 UID_DOMAIN = "sessions.mentormatch"
