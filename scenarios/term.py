@@ -71,6 +71,7 @@ from domain.services import (
     runs,
     sessions,
     students,
+    submissions,
 )
 from jobs import daily, tasks
 
@@ -354,6 +355,10 @@ async def requests_of_the_week(monday: date, term: Term, row: WeekRow, rng: rand
     placed = await Mentorship.filter(ended_on__isnull=True).order_by("id")
     for m in placed:
         if rng.random() < config.finish_rate:
+            # R20: the mentor marks the project submitted and verified before its presentation is scheduled.
+            project_id = (await Student.get(id=m.student_id)).current_project_id
+            await submissions.mark_submitted(m.student_id, project_id, actor=f"mentor:{m.mentor_id}")
+            await submissions.verify(m.student_id, project_id, actor=f"mentor:{m.mentor_id}")
             outcome = await progress.finish_project(m.student_id, actor=ACTOR, today=monday)
             row.project_changes += 1
             row.mentor_kept += int(outcome.mentor_kept)

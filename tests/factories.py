@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from domain.models import Mentor, Mentorship, Path, Project, Student
 from domain.paris_time import WeeklyWindow
-from domain.services import mentors, mentorships, paths, students
+from domain.services import mentors, mentorships, paths, students, submissions
 
 EVENINGS = [WeeklyWindow(d, 18 * 60, 22 * 60) for d in range(5)]
 
@@ -50,3 +50,16 @@ async def student(path: Path, project: Project, *, n: int = 1) -> Student:
 
 async def pair(s: Student, m: Mentor, at: datetime = datetime(2026, 11, 24, 19, 0)) -> Mentorship:
     return await mentorships.create_mentorship(mentorships.MentorshipInput(s.id, m.id, at))
+
+
+async def verify_current(s: Student) -> None:
+    """The student's mentor marked the current project submitted and verified: its presentation may be
+    scheduled (R20)."""
+    student = await Student.get(id=s.id)
+    await verify(student.id, student.current_project_id)
+
+
+async def verify(student_id: int, project_id: int) -> None:
+    """The project marked submitted and verified (before its assessment exists, else it is assigned)."""
+    await submissions.mark_submitted(student_id, project_id, actor="tests")
+    await submissions.verify(student_id, project_id, actor="tests")
