@@ -30,6 +30,10 @@ TABLES = [
     "mentor_absence",
     "handover",
     "assessment",
+    "mentor_application",
+    "mentor_document",
+    "project_submission",
+    "certification",
 ]
 
 Target = dict[str, int]
@@ -166,6 +170,55 @@ PROBES: dict[str, Probe] = {
         {},
     ),
     "cancelAssessment": lambda t: ("mutation { cancelAssessment(input: {id: 1}) { __typename } }", {}),
+    "applyAsMentor": lambda t: (
+        'mutation { applyAsMentor(input: {name: "A", email: "a@example.org", capacity: 3, projectIds: [1], '
+        "totalYears: 6, fieldYears: 3}) { __typename } }",
+        {},
+    ),
+    "sendMentorDocument": lambda t: (
+        "mutation($m: Int!) { sendMentorDocument(input: {mentorId: $m, kind: IDENTITY, "
+        'reference: "k/1"}) { __typename } }',
+        {"m": t["mentor"]},
+    ),
+    "reviewMentorDocument": lambda t: (
+        "mutation { reviewMentorDocument(input: {documentId: 1, accepted: true}) { __typename } }",
+        {},
+    ),
+    "signMentorContract": lambda t: (
+        'mutation($m: Int!) { signMentorContract(input: {mentorId: $m, signedOn: "2026-01-05"}) '
+        "{ __typename } }",
+        {"m": t["mentor"]},
+    ),
+    "activateMentor": lambda t: (
+        "mutation($m: Int!) { activateMentor(mentorId: $m) { __typename } }",
+        {"m": t["mentor"]},
+    ),
+    "declineMentorApplication": lambda t: (
+        'mutation($m: Int!) { declineMentorApplication(input: {mentorId: $m, reason: "r"}) { __typename } }',
+        {"m": t["mentor"]},
+    ),
+    "markProjectSubmitted": lambda t: (
+        "mutation($s: Int!) { markProjectSubmitted(input: {studentId: $s, projectId: 1}) { __typename } }",
+        {"s": t["student"]},
+    ),
+    "verifyProject": lambda t: (
+        "mutation($s: Int!) { verifyProject(studentId: $s, projectId: 1) { __typename } }",
+        {"s": t["student"]},
+    ),
+    "setPresentationRecording": lambda t: (
+        'mutation { setPresentationRecording(input: {assessmentId: 1, recording: "k/r"}) { __typename } }',
+        {},
+    ),
+    "recordPanelDecision": lambda t: (
+        'mutation($s: Int!) { recordPanelDecision(input: {studentId: $s, decision: CERTIFIED, reason: "r"}) '
+        "{ __typename } }",
+        {"s": t["student"]},
+    ),
+    "setVideoLink": lambda t: (
+        'mutation($p: Int!) { setVideoLink(input: {mentorshipId: $p, url: "https://x.example/"}) '
+        "{ __typename } }",
+        {"p": t["pair"]},
+    ),
 }
 
 # The write rules, written out independently of schema.policies: (role kind, mutation) -> own only.
@@ -188,6 +241,11 @@ OWN_WRITES = {
         "addMentorPath",
         "recordAbsence",
         "cancelAbsence",
+        # The applicant's own documents; the mentor of the student verifies projects; the mentor's video tool.
+        "sendMentorDocument",
+        "markProjectSubmitted",
+        "verifyProject",
+        "setVideoLink",
     },
     "student": {"updateStudent", "setStudentAvailability", "requestMentorChange"},
 }
