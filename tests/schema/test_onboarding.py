@@ -14,6 +14,7 @@ from tortoise import Tortoise
 
 from domain.enums import MentorStatus, Role
 from domain.models import Assessment, Mentor, MentorApplication, MentorDocument
+from domain.services import eligibility
 from domain.services.tokens import issue_token
 from tests.conftest import Backend, GraphQLClient
 from tests.factories import catalogue, mentor, student, verify
@@ -360,3 +361,13 @@ async def test_review_queue_is_paginated(db: Backend, gql: GraphQLClient) -> Non
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == 4 and seen == sorted(seen)
     assert (await gql(QUEUE, {"awaiting": False}))["mentorApplications"]["totalCount"] == 5
+
+
+async def test_runs_never_propose_an_applicant(db: Backend, gql: GraphQLClient) -> None:
+    """The run's snapshot takes its mentors from the eligibility module: active ones only."""
+    _path, projects = await catalogue(1)
+    applicant = (await gql(APPLY, {"input": application([projects[0].id])}))["applyAsMentor"]["application"]
+    active = await mentor(projects, n=9)
+    today = date.today()
+    candidates = await eligibility.candidate_mentors([projects[0].id], today, today)
+    assert [m.id for m in candidates] == [active.id] != [applicant["mentorId"]]
