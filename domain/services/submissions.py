@@ -17,11 +17,13 @@ from domain.enums import AssessmentStatus
 from domain.errors import Conflict, NotInPath, ProjectNotVerified, ValidationFailed
 from domain.links import require_reference
 from domain.models import Assessment, Project, ProjectSubmission, Student
-from domain.services._common import get_or_not_found, lock_or_not_found
+from domain.services._common import get_or_not_found, unique_as_conflict
 
 
 async def _student_and_project(student_id: int, project_id: int) -> tuple[Student, Project]:
-    student = await lock_or_not_found(Student, student_id, field="studentId")
+    # Not locked: verifying may look for an assessor, which locks mentors, and mentors are locked before
+    # students everywhere (progress.finish_project); the submission row serializes instead.
+    student = await get_or_not_found(Student, student_id, field="studentId")
     project = await get_or_not_found(Project, project_id, field="projectId")
     if project.path_id != student.path_id:
         raise NotInPath(f"project {project.id} is not on the student's path (R9)", field="projectId")
@@ -36,15 +38,21 @@ async def mark_submitted(
     now = now or datetime.now(UTC)
     async with in_transaction():
         student, project = await _student_and_project(student_id, project_id)
-        row = await ProjectSubmission.filter(student_id=student.id, project_id=project.id).first()
+        mine = ProjectSubmission.filter(student_id=student.id, project_id=project.id)
+        row = await mine.select_for_update().first()
         if row is None:
-            return await ProjectSubmission.create(
-                student_id=student.id,
-                project_id=project.id,
-                link=link,
-                submitted_at=now,
-                submitted_by=actor[:80],
-            )
+            # A savepoint inside: a refused insert (a concurrent first submit) leaves the transaction usable.
+            async with (
+                unique_as_conflict("projectId", "the project was just marked submitted; try again"),
+                in_transaction(),
+            ):
+                return await ProjectSubmission.create(
+                    student_id=student.id,
+                    project_id=project.id,
+                    link=link,
+                    submitted_at=now,
+                    submitted_by=actor[:80],
+                )
         if row.verified_at is not None:
             raise Conflict("the project was verified already", field="projectId")
         row.link, row.submitted_at, row.submitted_by = link or row.link, now, actor[:80]
@@ -62,7 +70,11 @@ async def verify(
     now = now or datetime.now(UTC)
     async with in_transaction():
         student, project = await _student_and_project(student_id, project_id)
-        row = await ProjectSubmission.filter(student_id=student.id, project_id=project.id).first()
+        row = (
+            await ProjectSubmission.filter(student_id=student.id, project_id=project.id)
+            .select_for_update()
+            .first()
+        )
         if row is None:
             raise ValidationFailed("the project is not marked submitted yet", field="projectId")
         if row.verified_at is not None:

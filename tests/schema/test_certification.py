@@ -5,6 +5,8 @@ and record the panel's decision, once, with its reason; the student is then cert
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -268,3 +270,26 @@ async def test_not_certified_and_queue_pages(db: Backend, gql: GraphQLClient) ->
     assert (await gql(STUDENT, {"id": ready[1].id}))["student"]["certification"] is None
     bad_cursor = await gql.raw(QUEUE, {"after": "bm9wZQ=="})
     assert bad_cursor["errors"][0]["extensions"]["code"] == "VALIDATION"
+
+
+async def test_concurrent_submissions_and_verifications(db: Backend, gql: GraphQLClient) -> None:
+    path, projects = await catalogue(2)
+    own_mentor = await mentor(projects, n=1)
+    await mentor(projects, n=2)
+    s = await student(path, projects[0])
+    await pair(s, own_mentor)
+    waiting = (await gql(FINISH, {"s": s.id}))["finishProject"]["assessment"]
+    submit = {"input": {"studentId": s.id, "projectId": projects[0].id}}
+    bodies = await asyncio.gather(*(gql.raw(SUBMIT, submit) for _ in range(6)))
+    kinds = Counter(b["data"]["markProjectSubmitted"]["__typename"] for b in bodies)
+    assert (
+        set(kinds) <= {"ProjectSubmissionPayload", "ConflictError"} and kinds["ProjectSubmissionPayload"] >= 1
+    )
+    assert await ProjectSubmission.all().count() == 1
+    bodies = await asyncio.gather(*(gql.raw(VERIFY, {"s": s.id, "p": projects[0].id}) for _ in range(6)))
+    kinds = Counter(b["data"]["verifyProject"]["__typename"] for b in bodies)
+    print(f"\nFIGURE 6 concurrent verifyProject ({db.name}): {dict(kinds)}")
+    assert kinds == {"ProjectSubmissionPayload": 1, "ConflictError": 5}
+    scheduled = await Assessment.get(id=waiting["id"])
+    assert scheduled.status is AssessmentStatus.SCHEDULED
+    assert await Assessment.filter(student_id=s.id).count() == 1
