@@ -309,6 +309,7 @@ async def auto_assign_by_id(
                 f"the assessment is {assessment.status.value}; only one awaiting an assessor is assigned",
                 field="assessmentId",
             )
+        await submissions.check_verified(assessment.student_id, assessment.project_id, field="assessmentId")
         return await auto_assign(assessment, actor=actor, horizon_days=horizon_days, now=now)
 
 

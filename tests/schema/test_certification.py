@@ -105,6 +105,11 @@ async def test_presentation_waits_for_the_mentors_verification(
     assert waiting["status"] == "AWAITING_ASSESSOR" and "not verified" in waiting["unassignedReason"]
     refused = (await gql(ASSIGN, {"a": waiting["id"], "m": assessor.id}))["assignAssessor"]
     assert (refused["code"], refused["field"]) == ("PROJECT_NOT_VERIFIED", "assessmentId")
+    auto = (
+        "mutation($a: Int!) { autoAssignAssessor(assessmentId: $a) { __typename ... on UserError { code } } }"
+    )
+    assert (await gql(auto, {"a": waiting["id"]}))["autoAssignAssessor"]["code"] == "PROJECT_NOT_VERIFIED"
+    assert (await Assessment.get(id=waiting["id"])).status is AssessmentStatus.AWAITING_ASSESSOR
 
     # The mentor (their own token) marks it submitted then verified: the presentation is scheduled.
     token = (await issue_token(Role.MENTOR, mentor_id=own_mentor.id))[0]
