@@ -12,6 +12,7 @@ import strawberry
 
 from domain import models
 from domain.errors import ValidationFailed
+from domain.paris_time import paris_today
 from domain.services import certification, onboarding, pairing, submissions, video_links
 from schema.assessment_types import Assessment
 from schema.context import Info
@@ -79,7 +80,9 @@ MentorDocumentResult = Annotated[
 @strawberry.input
 class SignMentorContractInput:
     mentor_id: int
-    signed_on: date = strawberry.field(description="The Paris date the contract was signed.")
+    signed_on: date | None = strawberry.field(
+        default=None, description="The Paris date the contract was signed; default today."
+    )
 
 
 @strawberry.input
@@ -249,7 +252,9 @@ class SchoolMutations:
         self, info: Info, input: SignMentorContractInput
     ) -> MentorApplicationResult:
         async def run() -> MentorApplicationPayload:
-            row = await onboarding.sign_contract(input.mentor_id, input.signed_on, actor=await _actor(info))
+            row = await onboarding.sign_contract(
+                input.mentor_id, input.signed_on or paris_today(), actor=await _actor(info)
+            )
             return MentorApplicationPayload(application=MentorApplication.of(row))
 
         return await attempt(run)
