@@ -6,10 +6,45 @@ from enum import IntEnum, StrEnum
 
 
 class MentorStatus(StrEnum):
+    """Only an ``ACTIVE`` mentor is matched, booked or assigned as an assessor (domain.services.eligibility).
+
+    Onboarding (domain.services.onboarding): ``APPLIED`` (experience recorded, documents under review) ->
+    ``CONTRACT`` (every document accepted, the contract to sign) -> ``ACTIVE``; ``DECLINED`` closes an
+    application. Only onboarding sets or leaves these statuses."""
+
     ACTIVE = "active"
     PAUSED = "paused"
     # R6: past their last day; never assigned again.
     LEFT = "left"
+    APPLIED = "applied"
+    CONTRACT = "contract"
+    DECLINED = "declined"
+
+
+# The statuses of a mentor still in onboarding (or turned down): set and left by onboarding only.
+ONBOARDING_STATUSES = frozenset({MentorStatus.APPLIED, MentorStatus.CONTRACT, MentorStatus.DECLINED})
+
+
+class DocumentKind(StrEnum):
+    """What an applicant sends before the contract (the school declares its mentors to the Rectorate)."""
+
+    IDENTITY = "identity"
+    CRIMINAL_RECORD = "criminal_record"
+    LATEST_DIPLOMA = "latest_diploma"
+    COMPANY_REGISTRATION = "company_registration"
+
+
+class DocumentStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class PanelDecision(StrEnum):
+    """R20: the final panel reviews every assessment of the path and validates it (certification) or not."""
+
+    CERTIFIED = "certified"
+    NOT_CERTIFIED = "not_certified"
 
 
 class Funding(StrEnum):

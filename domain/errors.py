@@ -24,6 +24,11 @@ class ErrorCode(StrEnum):
     MENTOR_AWAY = "MENTOR_AWAY"  # R5: a booking inside the mentor's recorded absence
     ALREADY_PUBLISHED = "ALREADY_PUBLISHED"  # a run is published once; its losers and late parts are told
     CAPACITY_BELOW_LOAD = "CAPACITY_BELOW_LOAD"  # R2: a capacity under the mentor's current students
+    # Onboarding and certification.
+    EXPERIENCE_TOO_SHORT = "EXPERIENCE_TOO_SHORT"  # below the school's thresholds (domain.config)
+    ONBOARDING_INCOMPLETE = "ONBOARDING_INCOMPLETE"  # a document not accepted or the contract not signed
+    PROJECT_NOT_VERIFIED = "PROJECT_NOT_VERIFIED"  # R20: the presentation waits for the mentor's check
+    PATH_NOT_ASSESSED = "PATH_NOT_ASSESSED"  # R20: the panel decides once every project passed
 
 
 class DomainError(Exception):
@@ -108,3 +113,27 @@ class NotInPath(ValidationFailed):
     """R9: a student's project belongs to the student's path."""
 
     code = ErrorCode.NOT_IN_PATH
+
+
+class ExperienceTooShort(ValidationFailed):
+    """A mentor applicant has fewer years of experience (total or in the path's field) than required."""
+
+    code = ErrorCode.EXPERIENCE_TOO_SHORT
+
+
+class OnboardingIncomplete(ValidationFailed):
+    """A step of onboarding is asked for before the steps it needs (documents accepted, contract signed)."""
+
+    code = ErrorCode.ONBOARDING_INCOMPLETE
+
+
+class ProjectNotVerified(ValidationFailed):
+    """R20: a presentation is scheduled only once the mentor marked the project submitted and verified."""
+
+    code = ErrorCode.PROJECT_NOT_VERIFIED
+
+
+class PathNotAssessed(ValidationFailed):
+    """R20: the final panel decides on a student whose every project of the path passed its assessment."""
+
+    code = ErrorCode.PATH_NOT_ASSESSED

@@ -16,6 +16,8 @@ from tortoise.signals import pre_save
 from domain.enums import (
     ALL_WEEKDAYS_MASK,
     AssessmentStatus,
+    DocumentKind,
+    DocumentStatus,
     Funding,
     HandoverStatus,
     MentorshipEndReason,
@@ -24,6 +26,7 @@ from domain.enums import (
     MessageStatus,
     PairingAction,
     PairingCause,
+    PanelDecision,
     Role,
     RunStatus,
     SessionKind,
@@ -31,6 +34,7 @@ from domain.enums import (
     StudentStatus,
 )
 from domain.paris_time import PARIS, week_monday
+from domain.video import new_video_uid
 
 MAX_CAPACITY = 20
 
@@ -260,6 +264,8 @@ class Mentorship(TimestampedModel):
         "models.MatchingRun", related_name="mentorships", null=True, on_delete=fields.SET_NULL
     )
     run_id: Any
+    # An external video tool the mentor chose for the pair's sessions (https); "" = the school's platform.
+    video_url = fields.CharField(max_length=500, default="")
 
     sessions: fields.ReverseRelation[Session]
 
@@ -315,6 +321,10 @@ class Session(TimestampedModel):
     ended_at = fields.DatetimeField(null=True)
     billed_level = fields.SmallIntField(null=True)
     billed_amount = fields.DecimalField(max_digits=8, decimal_places=2, null=True)
+    # The session's room on the school's video platform: random and unguessable (domain.video), and an
+    # external https URL the mentor set for this session only ("" = the pair's, else the school's room).
+    video_uid = fields.CharField(max_length=32, default=new_video_uid)
+    video_url = fields.CharField(max_length=500, default="")
 
     discovery_note: fields.BackwardOneToOneRelation[DiscoveryNote]
 
@@ -556,6 +566,8 @@ class Assessment(TimestampedModel):
     # Why no assessor could be found, for staff (same spirit as the solver's reasons).
     unassigned_reason = fields.TextField(default="")
     notes = fields.TextField(default="")
+    # R14: the presentation is recorded for the final panel; where the recording is (https URL or a key).
+    recording = fields.CharField(max_length=500, default="")
 
     class Meta:
         table = "assessment"
@@ -612,3 +624,99 @@ class NotificationPreference(Model):
     class Meta:
         table = "notification_preference"
         unique_together = (("recipient_role", "recipient_id", "kind"),)
+
+
+class MentorApplication(TimestampedModel):
+    """A candidate mentor's application (the mentor row exists, status ``APPLIED``, ``CONTRACT`` or
+    ``DECLINED`` until activation): experience, the path applied for, the contract's signature."""
+
+    id = fields.IntField(primary_key=True)
+    mentor: fields.OneToOneRelation[Mentor] = fields.OneToOneField(
+        "models.Mentor", related_name="application", on_delete=fields.CASCADE
+    )
+    mentor_id: int
+    path: fields.ForeignKeyRelation[Path] = fields.ForeignKeyField(
+        "models.Path", related_name="applications", on_delete=fields.RESTRICT
+    )
+    path_id: int
+    total_years = fields.SmallIntField()
+    field_years = fields.SmallIntField()
+    applied_on = fields.DateField()
+    contract_signed_on = fields.DateField(null=True)
+    activated_on = fields.DateField(null=True)
+    declined_on = fields.DateField(null=True)
+    decline_reason = fields.TextField(default="")
+    recorded_by = fields.CharField(max_length=80, default="")
+
+    documents: fields.ReverseRelation[MentorDocument]
+
+    class Meta:
+        table = "mentor_application"
+        # No CHECK on the years: Tortoise 1.1 adds a check only by rebuilding the table on SQLite, which
+        # drops the UNIQUE of mentor_id; domain.services.onboarding checks them.
+
+
+class MentorDocument(TimestampedModel):
+    """One document of an application, as a reference (an https URL or an opaque storage key, never the
+    file itself), with staff's review. A rejected document is replaced by sending it again."""
+
+    id = fields.IntField(primary_key=True)
+    application: fields.ForeignKeyRelation[MentorApplication] = fields.ForeignKeyField(
+        "models.MentorApplication", related_name="documents", on_delete=fields.CASCADE
+    )
+    application_id: int
+    kind = fields.CharEnumField(DocumentKind, max_length=24)
+    reference = fields.CharField(max_length=500)
+    status = fields.CharEnumField(DocumentStatus, max_length=16, default=DocumentStatus.PENDING)
+    reason = fields.TextField(default="")
+    reviewed_by = fields.CharField(max_length=80, default="")
+    reviewed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "mentor_document"
+        unique_together = (("application", "kind"),)
+
+
+class ProjectSubmission(TimestampedModel):
+    """The student's deliverables of a project, marked submitted and then verified by their mentor before
+    the presentation is scheduled (R20)."""
+
+    id = fields.IntField(primary_key=True)
+    student: fields.ForeignKeyRelation[Student] = fields.ForeignKeyField(
+        "models.Student", related_name="submissions", on_delete=fields.RESTRICT
+    )
+    student_id: int
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "models.Project", related_name="submissions", on_delete=fields.RESTRICT
+    )
+    project_id: int
+    link = fields.CharField(max_length=500, default="")
+    submitted_at = fields.DatetimeField()
+    submitted_by = fields.CharField(max_length=80, default="")
+    verified_at = fields.DatetimeField(null=True)
+    verified_by = fields.CharField(max_length=80, default="")
+
+    class Meta:
+        table = "project_submission"
+        unique_together = (("student", "project"),)
+
+
+class Certification(Model):
+    """R20: the final panel's decision on a student whose every project of the path passed."""
+
+    id = fields.IntField(primary_key=True)
+    student: fields.OneToOneRelation[Student] = fields.OneToOneField(
+        "models.Student", related_name="certification", on_delete=fields.RESTRICT
+    )
+    student_id: int
+    path: fields.ForeignKeyRelation[Path] = fields.ForeignKeyField(
+        "models.Path", related_name="certifications", on_delete=fields.RESTRICT
+    )
+    path_id: int
+    decision = fields.CharEnumField(PanelDecision, max_length=16)
+    reason = fields.TextField()
+    decided_at = fields.DatetimeField(auto_now_add=True)
+    decided_by = fields.CharField(max_length=80, default="")
+
+    class Meta:
+        table = "certification"

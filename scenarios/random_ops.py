@@ -48,6 +48,7 @@ from domain.services import (
     runs,
     sessions,
     students,
+    submissions,
 )
 from jobs import daily, tasks
 from scenarios.term import TermConfig, build_world, default_first_week
@@ -279,6 +280,11 @@ class Driver:
         sid = await self.pick(Student.all())
         if sid is None:
             return "no student"
+        project_id = (await Student.get(id=sid)).current_project_id
+        if self.rng.random() < 0.8 and not await submissions.is_verified(sid, project_id):
+            # R20: most mentors verify the project first; the others leave its presentation waiting.
+            await submissions.mark_submitted(sid, project_id, actor=ACTOR, now=self.now)
+            await submissions.verify(sid, project_id, actor=ACTOR, now=self.now)
         done = await progress.finish_project(sid, actor=ACTOR, today=self.today, now=self.now)
         return f"student {sid}: assessor {done.assessment.assessor_id}, mentor kept {done.mentor_kept}"
 

@@ -71,6 +71,7 @@ from domain.services import (
     runs,
     sessions,
     students,
+    submissions,
 )
 from jobs import daily, tasks
 
@@ -356,6 +357,11 @@ async def requests_of_the_week(monday: date, term: Term, row: WeekRow, rng: rand
     for m in placed:
         if rng.random() < config.finish_rate:
             try:
+                # R20: the mentor marks the project submitted and verified before its presentation is
+                # scheduled.
+                project_id = (await Student.get(id=m.student_id)).current_project_id
+                await submissions.mark_submitted(m.student_id, project_id, actor=f"mentor:{m.mentor_id}")
+                await submissions.verify(m.student_id, project_id, actor=f"mentor:{m.mentor_id}")
                 outcome = await progress.finish_project(m.student_id, actor=ACTOR, today=monday)
             except DomainError as exc:  # the world broke a rule the checker may not state: keep going
                 term.violations.append(f"{monday}: finishProject of student {m.student_id}: {exc.message}")

@@ -29,6 +29,9 @@ class Assessment:
     assigned_by: str = strawberry.field(description="Who assigned the assessor (auto: found by the system).")
     unassigned_reason: str = strawberry.field(description="Why no assessor could be found automatically.")
     notes: str
+    recording: str = strawberry.field(
+        description="R14: where the presentation's recording is (https URL or storage key), for the panel."
+    )
 
     @staticmethod
     def of(row: models.Assessment) -> Assessment:
@@ -43,6 +46,7 @@ class Assessment:
             assigned_by=row.assigned_by,
             unassigned_reason=row.unassigned_reason,
             notes=row.notes,
+            recording=row.recording,
         )
 
     @strawberry.field(description="Start in Paris wall-clock time, ISO 8601 with its offset.")

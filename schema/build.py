@@ -36,6 +36,7 @@ from schema.mutations import Mutation
 from schema.notifications import NotificationMutations, NotificationQueries, NotificationSubscription
 from schema.queries import Query
 from schema.run_types import RunQueries
+from schema.school import SchoolQueries
 from schema.subscriptions import Subscription
 from schema.waiting import WaitingQueries
 
@@ -108,6 +109,7 @@ def build_schema(
                 WaitingQueries,
                 AbsenceQueries,
                 NotificationQueries,
+                SchoolQueries,
             ),
         ),
         mutation=merge_types("Mutation", (Mutation, NotificationMutations)),

@@ -176,6 +176,37 @@ async def assessments_reader(viewer: Viewer, args: Mapping[str, Any]) -> bool:
     return False
 
 
+def mentor_of_student(arg: str) -> Policy:
+    """Staff, or the current mentor of the student the argument names (the mentor verifies projects)."""
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        if viewer.is_staff:
+            return True
+        if viewer.mentor_id is None:
+            return False
+        return await Mentorship.filter(
+            student_id=_arg(args, arg), mentor_id=viewer.mentor_id, ended_on__isnull=True
+        ).exists()
+
+    return check
+
+
+def mentor_of_video_target(pair_arg: str, session_arg: str) -> Policy:
+    """Staff, or the mentor of the pair or of the session the input names (the mentor chooses the tool)."""
+    pair_policy, session_policy = mentor_of_mentorship(pair_arg), mentor_of_session(session_arg)
+
+    async def check(viewer: Viewer, args: Mapping[str, Any]) -> bool:
+        if viewer.is_staff:
+            return True
+        pair_given = _arg(args, pair_arg) is not None
+        session_given = _arg(args, session_arg) is not None
+        if pair_given == session_given:
+            return False
+        return await (pair_policy if pair_given else session_policy)(viewer, args)
+
+    return check
+
+
 async def feed_owner(viewer: Viewer, args: Mapping[str, Any]) -> bool:
     """Staff, or the owner of the calendar feed."""
     owner, owner_id = _arg(args, "owner"), _arg(args, "ownerId")
@@ -230,6 +261,18 @@ ROOT_POLICIES: dict[tuple[str, str], Policy] = {
     ("Mutation", "recordAbsence"): self_mentor("mentorId"),
     ("Mutation", "cancelAbsence"): mentor_of_absence("id"),
     ("Query", "mentorAbsences"): self_mentor("mentorId"),
+    # Onboarding: staff record applications and review them (the review queue, applyAsMentor,
+    # reviewMentorDocument, signMentorContract, activateMentor, declineMentorApplication: the staff default);
+    # the applicant, with a mentor token, reads their application and sends their own documents.
+    ("Query", "mentorApplication"): self_mentor("mentorId"),
+    ("Mutation", "sendMentorDocument"): self_mentor("mentorId"),
+    # R20: the student's current mentor marks a project submitted and verified; the assessor records where
+    # the presentation's recording is; the final panel (panelQueue, recordPanelDecision) is staff's.
+    ("Mutation", "markProjectSubmitted"): mentor_of_student("studentId"),
+    ("Mutation", "verifyProject"): mentor_of_student("studentId"),
+    ("Mutation", "setPresentationRecording"): assessor_of_assessment("assessmentId"),
+    # R13: the mentor chooses an external video tool for their pair or one of its sessions.
+    ("Mutation", "setVideoLink"): mentor_of_video_target("mentorshipId", "sessionId"),
     # Subscriptions: a viewer follows only their own assignments; runs are staff-only (the default).
     ("Subscription", "mentorAssignments"): self_mentor("mentorId"),
     ("Subscription", "studentAssignments"): self_student("studentId"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
-from domain import enums, models
+from domain import enums, models, video
 from domain.paris_time import (
     PARIS,
     WeeklyWindow,
@@ -167,6 +167,8 @@ class Session:
     mentor_id: int
     student_id: int
     private_comment_text: strawberry.Private[str]
+    video_uid: strawberry.Private[str]
+    own_video_url: strawberry.Private[str]
 
     @staticmethod
     def of(row: models.Session) -> Session:
@@ -187,6 +189,8 @@ class Session:
             mentor_id=row.mentor_id,
             student_id=row.student_id,
             private_comment_text=row.private_comment,
+            video_uid=row.video_uid,
+            own_video_url=row.video_url,
         )
 
     @strawberry.field(
@@ -204,6 +208,14 @@ class Session:
     @strawberry.field(description="Start in Paris wall-clock time, ISO 8601 with its offset.")
     def starts_at_paris(self) -> str:
         return self.starts_at.astimezone(PARIS).isoformat(timespec="minutes")
+
+    @strawberry.field(
+        description="Where the session is held (R13): the mentor's external https URL for this session "
+        "or the pair, else the session's room on the school's video platform."
+    )
+    async def video_link(self, info: Info) -> str:
+        pair = await info.context.loaders.mentorship.load(self.mentorship_id)
+        return video.choose(self.own_video_url, pair.video_url if pair else "", self.video_uid)
 
     @strawberry.field
     def ends_at(self) -> datetime:
@@ -440,6 +452,42 @@ class Student:
     async def sessions(self, info: Info, week: date | None = None) -> list[Session]:
         rows = await info.context.loaders.sessions_by_student_week.load((self.id, week))
         return [Session.of(s) for s in rows]
+
+    @strawberry.field(
+        description="The final panel's decision on the path (R20), or null before it decided: the student is "
+        "certified when its decision is CERTIFIED."
+    )
+    async def certification(self) -> Certification | None:
+        row = await models.Certification.get_or_none(student_id=self.id)
+        return Certification.of(row) if row else None
+
+
+PanelDecision = strawberry.enum(
+    enums.PanelDecision, name="PanelDecision", description="R20: the panel's verdict."
+)
+
+
+@strawberry.type(description="R20: the final panel's decision on a student's path, with its reason.")
+class Certification:
+    decision: PanelDecision  # type: ignore[valid-type]
+    reason: str
+    path_id: int
+    decided_at: datetime
+    decided_by: str
+
+    @staticmethod
+    def of(row: models.Certification) -> Certification:
+        return Certification(
+            decision=row.decision,
+            reason=row.reason,
+            path_id=row.path_id,
+            decided_at=row.decided_at,
+            decided_by=row.decided_by,
+        )
+
+    @strawberry.field(description="The panel validated the path.")
+    def certified(self) -> bool:
+        return bool(self.decision == enums.PanelDecision.CERTIFIED)
 
 
 @strawberry.type(description="A path a mentor mentors on (R3): since when, who added it, and any override.")

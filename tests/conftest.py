@@ -33,6 +33,10 @@ TEST_DATABASE = f"mentormatch_test_{os.getpid()}"
 TABLES = [
     "message",
     "notification_preference",
+    "certification",
+    "project_submission",
+    "mentor_document",
+    "mentor_application",
     "pairing_change",
     "handover",
     "mentor_absence",

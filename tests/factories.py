@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from domain.models import Mentor, Mentorship, Path, Project, Student
 from domain.paris_time import WeeklyWindow
-from domain.services import availability, mentors, mentorships, paths, students
+from domain.services import availability, mentors, mentorships, paths, students, submissions
 
 EVENINGS = [WeeklyWindow(d, 18 * 60, 22 * 60) for d in range(5)]
 ALL_WEEK = [WeeklyWindow(d, 0, 24 * 60) for d in range(7)]
@@ -71,3 +71,16 @@ async def open_all_week(m: Mentorship | None = None, *, mentor_id: int = 0, stud
         mentor_id, student_id = m.mentor_id, m.student_id
     await availability.set_mentor_availability(mentor_id, ALL_WEEK)
     await availability.set_student_availability(student_id, ALL_WEEK)
+
+
+async def verify_current(s: Student) -> None:
+    """The student's mentor marked the current project submitted and verified: its presentation may be
+    scheduled (R20)."""
+    student = await Student.get(id=s.id)
+    await verify(student.id, student.current_project_id)
+
+
+async def verify(student_id: int, project_id: int) -> None:
+    """The project marked submitted and verified (before its assessment exists, else it is assigned)."""
+    await submissions.mark_submitted(student_id, project_id, actor="tests")
+    await submissions.verify(student_id, project_id, actor="tests")

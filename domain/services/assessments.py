@@ -35,7 +35,7 @@ from domain.models import (
 )
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, WeeklyWindow, local_to_utc, week_monday, windows_in_paris_week, zone
-from domain.services import calendar, events, notifications
+from domain.services import calendar, events, notifications, submissions
 from domain.services._common import lock_or_not_found
 from domain.services.pairing import SYSTEM
 from domain.services.sessions import PRESENTATION_DEFAULT
@@ -256,6 +256,9 @@ async def auto_assign(
     gaps = await profile_gaps(student)
     if gaps:
         reason = _profile_message(gaps)
+    else:
+        reason = await submissions.unverified_reason(student.id, project.id)
+    if reason:
         candidates = []
     elif not listing:
         reason = f"no mentor lists project {project.id} ({project.name})"
@@ -340,6 +343,7 @@ async def auto_assign_by_id(
                 f"the assessment is {assessment.status.value}; only one awaiting an assessor is assigned",
                 field="assessmentId",
             )
+        await submissions.check_verified(assessment.student_id, assessment.project_id, field="assessmentId")
         return await auto_assign(assessment, actor=actor, horizon_days=horizon_days, now=now)
 
 
@@ -370,6 +374,7 @@ async def assign_assessor(
                 f"the assessment is {assessment.status.value} and can no longer be assigned",
                 field="assessmentId",
             )
+        await submissions.check_verified(assessment.student_id, assessment.project_id, field="assessmentId")
         mentor = await lock_or_not_found(Mentor, mentor_id, field="mentorId")
         if mentor.id in await past_and_current_mentors(assessment.student_id):
             raise AssessorWasMentor(

@@ -36,6 +36,7 @@ from domain.outbox import in_transaction
 from domain.paris_time import PARIS, WeeklyWindow, week_monday, windows_in_paris_week, zone
 from domain.services import absences, eligibility
 from domain.services._common import get_or_not_found
+from domain.video import link_for
 
 PRODID = "-//Mentormatch//Sessions//EN"
 UID_DOMAIN = "sessions.mentormatch"
@@ -112,6 +113,8 @@ async def feed_calendar(feed: Feed, *, now: datetime) -> bytes:
     other_ids = {r.student_id if feed.owner is FeedOwner.MENTOR else r.mentor_id for r in rows}
     other_model: type[Mentor] | type[Student] = Student if feed.owner is FeedOwner.MENTOR else Mentor
     names = {o.id: o.name for o in await other_model.filter(id__in=other_ids)}
+    pair_ids = {r.mentorship_id for r in rows}
+    pairs = {p.id: p for p in await Mentorship.filter(id__in=pair_ids).only("id", "video_url")}
 
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -131,6 +134,9 @@ async def feed_calendar(feed: Feed, *, now: datetime) -> bytes:
         event.add("dtend", starts + timedelta(minutes=row.duration_minutes))
         title = _TITLES[row.kind] + (" (catch-up)" if row.catch_up else "")
         event.add("summary", f"{title} with {other}" if other else title)
+        link = link_for(row, pairs.get(row.mentorship_id))  # the video room both people join (R13)
+        event.add("location", link)
+        event.add("url", link)
         if row.notes:
             event.add("description", row.notes)  # shared notes only: never the private comment
         cancelled = row.status in (SessionStatus.CANCELLED, SessionStatus.LATE_CANCELLED)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from domain.enums import MentorStatus
+from domain.enums import ONBOARDING_STATUSES, MentorStatus
 from domain.errors import NotFound, ValidationFailed
 from domain.models import MAX_CAPACITY, Mentor, Project
 from domain.outbox import in_transaction
@@ -69,8 +69,29 @@ async def _projects(project_ids: Sequence[int]) -> list[Project]:
     return [found[pid] for pid in wanted]
 
 
+def check_status_change(current: MentorStatus | None, wanted: MentorStatus) -> None:
+    """Onboarding's statuses (applied, contract, declined) are set and left by onboarding only
+    (domain.services.onboarding: apply, review, sign, activate, decline), never by a profile change."""
+    if wanted in ONBOARDING_STATUSES and wanted != current:
+        raise ValidationFailed(
+            f"{wanted.value} is an onboarding status: a mentor applies with applyAsMentor", field="status"
+        )
+    if current in ONBOARDING_STATUSES and wanted != current:
+        raise ValidationFailed(
+            f"the mentor is in onboarding ({current.value}): activateMentor makes them active once every "
+            "document is accepted and the contract signed",
+            field="status",
+        )
+
+
 async def create_mentor(data: MentorInput, *, actor: str = "system") -> Mentor:
     """A new mentor, on the one path of the projects they list (R3: recorded as their first path)."""
+    check_status_change(None, data.status)
+    return await insert_mentor(data, actor=actor)
+
+
+async def insert_mentor(data: MentorInput, *, actor: str) -> Mentor:
+    """:func:`create_mentor` without the status check: onboarding creates its applicants with it."""
     name = require_text(data.name, field="name")
     email = require_email(data.email)
     check_capacity(data.capacity)
@@ -113,6 +134,7 @@ async def update_mentor(mentor_id: int, patch: MentorPatch) -> Mentor:
         if patch.languages is not None:
             mentor.languages = languages_text(patch.languages)
         if patch.status is not None:
+            check_status_change(mentor.status, patch.status)
             mentor.status = patch.status
         if patch.start_date is not None:
             mentor.start_date = patch.start_date

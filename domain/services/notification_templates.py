@@ -37,22 +37,23 @@ _T: dict[tuple[K, str], tuple[str, str]] = {
     (K.SESSION_BOOKED, "fr"): (
         "Session réservée le {{ when }}",
         "Bonjour {{ name }},\n\nSession avec {{ other }} le {{ when }} (heure de Paris), "
-        "{{ minutes }} minutes.\nL'invitation est jointe (.ics).",
+        "{{ minutes }} minutes.\nLien de la visio : {{ link }}\nL'invitation est jointe (.ics).",
     ),
     (K.SESSION_BOOKED, "en"): (
         "Session booked on {{ when }}",
         "Hello {{ name }},\n\nSession with {{ other }} on {{ when }} (Paris time), {{ minutes }} minutes.\n"
-        "The invitation is attached (.ics).",
+        "Video link: {{ link }}\nThe invitation is attached (.ics).",
     ),
     (K.SESSION_MOVED, "fr"): (
         "Session déplacée au {{ when }}",
         "Bonjour {{ name }},\n\nVotre session avec {{ other }} est déplacée au {{ when }} "
-        "(heure de Paris), {{ minutes }} minutes.\nL'invitation mise à jour est jointe (.ics).",
+        "(heure de Paris), {{ minutes }} minutes.\nLien de la visio : {{ link }}\n"
+        "L'invitation mise à jour est jointe (.ics).",
     ),
     (K.SESSION_MOVED, "en"): (
         "Session moved to {{ when }}",
         "Hello {{ name }},\n\nYour session with {{ other }} moved to {{ when }} (Paris time), "
-        "{{ minutes }} minutes.\nThe updated invitation is attached (.ics).",
+        "{{ minutes }} minutes.\nVideo link: {{ link }}\nThe updated invitation is attached (.ics).",
     ),
     (K.SESSION_CANCELLED, "fr"): (
         "Session du {{ when }} annulée",
@@ -64,11 +65,13 @@ _T: dict[tuple[K, str], tuple[str, str]] = {
     ),
     (K.SESSION_REMINDER, "fr"): (
         "Rappel : session le {{ when }}",
-        "Bonjour {{ name }},\n\nRappel : session avec {{ other }} le {{ when }} (heure de Paris).",
+        "Bonjour {{ name }},\n\nRappel : session avec {{ other }} le {{ when }} (heure de Paris).\n"
+        "Lien de la visio : {{ link }}",
     ),
     (K.SESSION_REMINDER, "en"): (
         "Reminder: session on {{ when }}",
-        "Hello {{ name }},\n\nReminder: session with {{ other }} on {{ when }} (Paris time).",
+        "Hello {{ name }},\n\nReminder: session with {{ other }} on {{ when }} (Paris time).\n"
+        "Video link: {{ link }}",
     ),
     (K.ABSENCE, "fr"): (
         "Absence de {{ other }} du {{ starts_on }} au {{ ends_on }}",

@@ -48,6 +48,7 @@ from domain.models import (
 from domain.paris_time import PARIS
 from domain.services import events
 from domain.services.notification_templates import language_of, render
+from domain.video import video_link
 
 Role = Literal["mentor", "student"]
 MAX_ATTEMPTS = 5
@@ -192,7 +193,7 @@ async def on_pairing(m: Mentorship, kind: str, *, substitute: bool = False) -> N
             await notify(MessageKind.PAIR_ENDED, role, me.id, context, ref=f"m{m.id}")
 
 
-def session_ics(session: Session, summary: str) -> str:
+def session_ics(session: Session, summary: str, link: str = "") -> str:
     """The session as an iCalendar invitation (the feed's UID and SEQUENCE: calendars update it)."""
     from domain.services.calendar import session_uid
 
@@ -209,6 +210,9 @@ def session_ics(session: Session, summary: str) -> str:
     event.add("dtstart", starts)
     event.add("dtend", starts + timedelta(minutes=session.duration_minutes))
     event.add("summary", summary)
+    if link:
+        event.add("location", link)
+        event.add("url", link)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     cal.add_component(event)
     cal.add_missing_timezones()
@@ -218,10 +222,16 @@ def session_ics(session: Session, summary: str) -> str:
 async def on_session(session: Session, kind: MessageKind) -> Message | None:
     """A session booked, moved or cancelled, or due soon: a summary to the student, with the .ics."""
     mentor = await Mentor.get(id=session.mentor_id)
-    context = {"other": mentor.name, "when": session.starts_at, "minutes": session.duration_minutes}
+    link = await video_link(session)  # R13: where both people join
+    context = {
+        "other": mentor.name,
+        "when": session.starts_at,
+        "minutes": session.duration_minutes,
+        "link": link,
+    }
     reminder = kind is MessageKind.SESSION_REMINDER
     ref = _session_ref(session, reminder)
-    ics = "" if reminder else session_ics(session, f"Mentoring: {mentor.name}")
+    ics = "" if reminder else session_ics(session, f"Mentoring: {mentor.name}", link)
     return await notify(kind, "student", session.student_id, context, ref=ref, ics=ics)
 
 

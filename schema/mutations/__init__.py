@@ -14,6 +14,7 @@ from schema.mutations.mentorships import MentorshipMutations
 from schema.mutations.paths import PathMutations
 from schema.mutations.progress import ProgressMutations
 from schema.mutations.runs import RunMutations
+from schema.mutations.school import SchoolMutations
 from schema.mutations.sessions import SessionMutations
 from schema.mutations.students import StudentMutations
 from schema.mutations.tokens import TokenMutations
@@ -36,6 +37,7 @@ Mutation = merge_types(
         ProgressMutations,
         AssessmentMutations,
         TokenMutations,
+        SchoolMutations,
     ),
 )
 

@@ -61,6 +61,7 @@ async def had_mentor(student: Student, mentor: Mentor) -> None:
 
 
 async def finish(student: Student) -> Assessment:
+    await factories.verify_current(student)
     done = await progress.finish_project(student.id, actor="staff:1", now=NOW)
     return await Assessment.get(id=done.assessment.id)
 
@@ -242,6 +243,7 @@ async def test_manual_assignment_refuses_overlaps(db: Backend) -> None:
         await assessments.assign_assessor(assessment.id, free.id, datetime(2026, 12, 2, 19, 30), now=NOW)
     # Another presentation of the assessor, Thursday 3 December at 18:00.
     other_student = await factories.student(await Path.get(id=student.path_id), projects[0], n=5)
+    await factories.verify(other_student.id, projects[0].id)
     other = await Assessment.create(student_id=other_student.id, project_id=projects[0].id)
     await assessments.assign_assessor(other.id, free.id, datetime(2026, 12, 3, 18, 0), now=NOW)
     with pytest.raises(SlotTaken, match="assessor"):
@@ -268,6 +270,7 @@ async def test_result_only_after_the_presentation_and_cancel(db: Backend) -> Non
 
     project = await Project.get(id=assessment.project_id)
     student = await factories.student(await Path.get(id=project.path_id), project, n=9)
+    await factories.verify(student.id, project.id)
     again = await Assessment.create(student_id=student.id, project_id=assessment.project_id)
     await assessments.assign_assessor(again.id, free.id, datetime(2026, 12, 4, 18, 0), now=NOW)
     cancelled = await assessments.cancel(again.id, reason="student ill", actor="staff:1")

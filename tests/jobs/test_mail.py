@@ -30,6 +30,7 @@ from domain.paris_time import PARIS
 from domain.services import absences, change_requests, departures, notifications, sessions
 from domain.services.notification_templates import language_of, render
 from domain.services.tokens import issue_token
+from domain.video import video_link
 from jobs import mail
 from tests import factories
 from tests.conftest import Backend
@@ -387,3 +388,17 @@ async def test_with_redis_a_commit_that_wrote_messages_enqueues_one_sending_job(
         await queue.close()
         await redis.flushdb()
         await redis.aclose()
+
+
+async def test_the_booking_message_gives_the_video_link(db: Backend) -> None:
+    """R13: the student's booking summary and its invitation say where the session is held (the same link
+    as the API's Session.videoLink and the feeds)."""
+    mentor, _other, student = await _programme()
+    await factories.pair(student, mentor, _weekday_evening(3))
+    booked = await Message.get(kind=MessageKind.SESSION_BOOKED)
+    session = await Session.get(student_id=student.id)
+    link = await video_link(session)
+    assert session.video_uid and session.video_uid in link
+    assert link in booked.text
+    assert link in booked.html
+    assert f"LOCATION:{link}" in booked.ics.replace("\r\n ", "")

@@ -19,7 +19,7 @@ from domain.services.tokens import issue_token
 from jobs.events import announce
 from jobs.snapshot import load_snapshot
 from tests.conftest import Backend, GraphQLClient
-from tests.factories import EVENINGS, catalogue, mentor, pair, student
+from tests.factories import EVENINGS, catalogue, mentor, pair, student, verify, verify_current
 from tests.jobs.helpers import fresh_jobs
 from tests.schema.test_subscriptions import MENTOR_SUB, _pair, connected
 
@@ -91,6 +91,7 @@ async def test_six_finishes_are_spread_two_by_two(db: Backend, gql: GraphQLClien
     eligible = [await mentor(projects[:1], n=n) for n in (1, 2, 3)]
     for n in range(1, 7):
         s = await student(path, projects[0], n=n)
+        await verify_current(s)
         done = (await gql(FINISH, {"s": s.id}))["finishProject"]
         assert done["assessment"]["status"] == "SCHEDULED", done
 
@@ -124,6 +125,7 @@ async def _awaiting() -> tuple[int, Student, Mentor, Mentor, Mentor, list[Projec
             change=pairing.Change(PairingCause.MANUAL),
         )
     await pair(s, current, LAST_WEEK)
+    await verify(s.id, projects[0].id)
     assessment = await Assessment.create(student_id=s.id, project_id=projects[0].id)
     return assessment.id, s, current, past, free, projects
 

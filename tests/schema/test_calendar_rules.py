@@ -95,6 +95,7 @@ async def test_a_catch_up_follows_a_short_absence_of_the_mentor(db: Backend, gql
 
 
 async def scheduled_presentation(student_id: int, project_id: int, assessor_id: int, at: datetime) -> int:
+    await factories.verify(student_id, project_id)  # R20: verified before its presentation is scheduled
     assessment = await Assessment.create(student_id=student_id, project_id=project_id)
     await assessments.assign_assessor(assessment.id, assessor_id, at)
     return assessment.id
@@ -370,6 +371,7 @@ async def test_the_profile_is_complete_at_the_first_presentation(
         )
     )
     await factories.pair(student, mentor)
+    await factories.verify_current(student)  # R20: only the profile keeps the presentation waiting
     finished = await gql(
         """mutation($s: Int!) { finishProject(input: {studentId: $s}) {
              ... on FinishProjectPayload { assessment { id status unassignedReason } } } }""",
@@ -415,6 +417,7 @@ async def test_a_session_and_a_presentation_booked_at_once_for_one_student(
     assessor = await factories.mentor(projects, n=2)
     student = await factories.student(path, projects[0])
     m = await factories.pair(student, mentor)
+    await factories.verify(student.id, projects[0].id)  # R20: verified before its presentation is scheduled
     assessment = await Assessment.create(student_id=student.id, project_id=projects[0].id)
     assign = """mutation($a: Int!, $m: Int!) { assignAssessor(input: {assessmentId: $a, mentorId: $m,
       startsAt: "2026-12-02T19:00"}) { __typename ... on UserError { code } } }"""

@@ -45,7 +45,7 @@ from jobs.queue import InProcessQueue, queue_for
 from jobs.tasks import run_matching
 from tests.auth_world import build_world
 from tests.conftest import Backend, GraphQLClient
-from tests.factories import catalogue, mentor, pair, student
+from tests.factories import catalogue, mentor, pair, student, verify
 from tests.jobs.helpers import fresh_jobs
 
 __all__ = ["fresh_jobs"]
@@ -201,6 +201,7 @@ async def test_ten_concurrent_finishes_of_one_project_move_the_student_once(
     assessor = await mentor(projects, n=2)
     s = await student(path, projects[0])
     first = await pair(s, mine, LAST_WEEK)
+    await verify(s.id, projects[0].id)  # R20: the mentor verified the project
     variables = {"input": {"studentId": s.id, "projectId": projects[0].id}}
     bodies = await asyncio.gather(*(gql.raw(FINISH, variables) for _ in range(10)))
     counts = tally(bodies, "finishProject")
@@ -378,6 +379,7 @@ async def _assessor_world() -> tuple[list[Project], list[Mentor], list[Student]]
     students = [await student(path, projects[0], n=k) for k in range(6)]
     for k, s in enumerate(students):
         await pair(s, own[k % 3], LAST_WEEK + timedelta(minutes=60 * (k // 3)))
+        await verify(s.id, projects[0].id)  # R20: the mentor verified the project
     await Mentor.filter(id__in=[m.id for m in own]).update(status=MentorStatus.PAUSED)
     return projects, assessors, students
 

@@ -32,6 +32,11 @@ TABLES = [
     "handover",
     "assessment",
     "api_token",
+    "mentor_application",
+    "mentor_document",
+    "project_submission",
+    "certification",
+    "notification_preference",
 ]
 
 Target = dict[str, int]
@@ -178,6 +183,60 @@ PROBES: dict[str, Probe] = {
         "mutation($id: Int!) { revokeToken(id: $id) { __typename } }",
         {"id": t["token"]},
     ),
+    "applyAsMentor": lambda t: (
+        'mutation { applyAsMentor(input: {name: "A", email: "a@example.org", capacity: 3, projectIds: [1], '
+        "totalYears: 6, fieldYears: 3}) { __typename } }",
+        {},
+    ),
+    "sendMentorDocument": lambda t: (
+        "mutation($m: Int!) { sendMentorDocument(input: {mentorId: $m, kind: IDENTITY, "
+        'reference: "k/1"}) { __typename } }',
+        {"m": t["mentor"]},
+    ),
+    "reviewMentorDocument": lambda t: (
+        "mutation { reviewMentorDocument(input: {documentId: 1, accepted: true}) { __typename } }",
+        {},
+    ),
+    "signMentorContract": lambda t: (
+        'mutation($m: Int!) { signMentorContract(input: {mentorId: $m, signedOn: "2026-01-05"}) '
+        "{ __typename } }",
+        {"m": t["mentor"]},
+    ),
+    "activateMentor": lambda t: (
+        "mutation($m: Int!) { activateMentor(mentorId: $m) { __typename } }",
+        {"m": t["mentor"]},
+    ),
+    "declineMentorApplication": lambda t: (
+        'mutation($m: Int!) { declineMentorApplication(input: {mentorId: $m, reason: "r"}) { __typename } }',
+        {"m": t["mentor"]},
+    ),
+    "markProjectSubmitted": lambda t: (
+        "mutation($s: Int!) { markProjectSubmitted(input: {studentId: $s, projectId: 1}) { __typename } }",
+        {"s": t["student"]},
+    ),
+    "verifyProject": lambda t: (
+        "mutation($s: Int!) { verifyProject(studentId: $s, projectId: 1) { __typename } }",
+        {"s": t["student"]},
+    ),
+    "setPresentationRecording": lambda t: (
+        'mutation { setPresentationRecording(input: {assessmentId: 1, recording: "k/r"}) { __typename } }',
+        {},
+    ),
+    "recordPanelDecision": lambda t: (
+        'mutation($s: Int!) { recordPanelDecision(input: {studentId: $s, decision: CERTIFIED, reason: "r"}) '
+        "{ __typename } }",
+        {"s": t["student"]},
+    ),
+    "setVideoLink": lambda t: (
+        'mutation($p: Int!) { setVideoLink(input: {mentorshipId: $p, url: "https://x.example/"}) '
+        "{ __typename } }",
+        {"p": t["pair"]},
+    ),
+    # No target: the viewer's own preference (a mentor's or a student's on both sides; anonymous is refused).
+    "setNotificationEmail": lambda t: (
+        "mutation { setNotificationEmail(kind: SESSION_REMINDER, email: false) { __typename } }",
+        {},
+    ),
 }
 
 # The write rules, written out independently of schema.policies: (role kind, mutation) -> own only.
@@ -201,9 +260,16 @@ OWN_WRITES = {
         "recordAbsence",
         "cancelAbsence",
         "updateStudent",  # R10: their current student's profile
+        # The applicant's own documents; the mentor of the student verifies projects; the mentor's video tool.
+        "sendMentorDocument",
+        "markProjectSubmitted",
+        "verifyProject",
+        "setVideoLink",
     },
     "student": {"updateStudent", "setStudentAvailability", "requestMentorChange"},
 }
+# Writes without a target, on the viewer's own rows whatever the side.
+SELF_WRITES = {"mentor": {"setNotificationEmail"}, "student": {"setNotificationEmail"}}
 
 
 # Writes that act on the signed-in viewer only (no one else can be named): every signed-in role may.
@@ -216,6 +282,8 @@ def allowed(role: str, mutation: str, side: str) -> bool:
     if mutation in VIEWER_ONLY_WRITES:
         return role != "anonymous"
     kind = role.split("_")[0]
+    if mutation in SELF_WRITES.get(kind, set()):
+        return True
     return side == "own" and mutation in OWN_WRITES.get(kind, set())
 
 

@@ -35,6 +35,22 @@ export type AddMentorPathInput = {
   pathId: Scalars['Int']['input'];
 };
 
+export type ApplyAsMentorInput = {
+  availability?: Array<AvailabilityWindowInput>;
+  /** Students wanted, 1-20 (R2). */
+  capacity: Scalars['Int']['input'];
+  email: Scalars['String']['input'];
+  /** Of which in the path's field. */
+  fieldYears: Scalars['Int']['input'];
+  languages?: Array<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  /** Projects of one path (R1, R3): the path applied for. */
+  projectIds: Array<Scalars['Int']['input']>;
+  timezone?: Scalars['String']['input'];
+  /** Years of professional experience. */
+  totalYears: Scalars['Int']['input'];
+};
+
 /** R20: a presentation's state. */
 export type AssessmentStatus =
   | 'AWAITING_ASSESSOR'
@@ -145,6 +161,11 @@ export type CreateStudentInput = {
   weeklyHours?: Scalars['Int']['input'];
 };
 
+export type DeclineMentorApplicationInput = {
+  mentorId: Scalars['Int']['input'];
+  reason: Scalars['String']['input'];
+};
+
 /** R18 fields of a discovery session's notes. A field left out (or null) keeps its stored value; an empty string clears a text; clearWeeklyHours clears the hours. */
 export type DiscoveryNoteInput = {
   background?: InputMaybe<Scalars['String']['input']>;
@@ -157,6 +178,19 @@ export type DiscoveryNoteInput = {
   sessionId: Scalars['Int']['input'];
   weeklyHours?: InputMaybe<Scalars['Int']['input']>;
 };
+
+/** The documents an applicant sends before the contract. */
+export type DocumentKind =
+  | 'COMPANY_REGISTRATION'
+  | 'CRIMINAL_RECORD'
+  | 'IDENTITY'
+  | 'LATEST_DIPLOMA';
+
+/** Staff's review. */
+export type DocumentStatus =
+  | 'ACCEPTED'
+  | 'PENDING'
+  | 'REJECTED';
 
 export type EndSessionInput = {
   id: Scalars['Int']['input'];
@@ -177,12 +211,16 @@ export type ErrorCode =
   | 'ASSESSOR_WAS_MENTOR'
   | 'CAPACITY_BELOW_LOAD'
   | 'CONFLICT'
+  | 'EXPERIENCE_TOO_SHORT'
   | 'MENTOR_AWAY'
   | 'NONEXISTENT_LOCAL_TIME'
   | 'NOTICE_TOO_SHORT'
   | 'NOT_FOUND'
   | 'NOT_IN_PATH'
+  | 'ONBOARDING_INCOMPLETE'
   | 'PATH_NOT_ALLOWED_YET'
+  | 'PATH_NOT_ASSESSED'
+  | 'PROJECT_NOT_VERIFIED'
   | 'RUN_STALE'
   | 'SLOT_TAKEN'
   | 'STATUS_REQUIRED'
@@ -223,6 +261,9 @@ export type HandoverStatus =
 
 export type MentorStatus =
   | 'ACTIVE'
+  | 'APPLIED'
+  | 'CONTRACT'
+  | 'DECLINED'
   | 'LEFT'
   | 'PAUSED';
 
@@ -281,6 +322,18 @@ export type PairingCause =
   | 'RETURN'
   | 'RUN';
 
+/** R20: the panel's verdict. */
+export type PanelDecision =
+  | 'CERTIFIED'
+  | 'NOT_CERTIFIED';
+
+export type ProjectSubmissionInput = {
+  /** Where the deliverables are (https URL or key). */
+  link?: Scalars['String']['input'];
+  projectId: Scalars['Int']['input'];
+  studentId: Scalars['Int']['input'];
+};
+
 /** Publish all pairs, only acceptStudentIds, or all but rejectStudentIds. */
 export type PublishRunInput = {
   acceptStudentIds?: InputMaybe<Array<Scalars['Int']['input']>>;
@@ -302,6 +355,12 @@ export type RecordAssessmentResultInput = {
   passed: Scalars['Boolean']['input'];
 };
 
+export type RecordPanelDecisionInput = {
+  decision: PanelDecision;
+  reason: Scalars['String']['input'];
+  studentId: Scalars['Int']['input'];
+};
+
 export type RequestMentorChangeInput = {
   mentorshipId: Scalars['Int']['input'];
   /** Queue a run placing the student with another mentor now, for staff to review. */
@@ -317,6 +376,13 @@ export type RescheduleSessionInput = {
   fold?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['Int']['input'];
   startsAt: Scalars['String']['input'];
+};
+
+export type ReviewMentorDocumentInput = {
+  accepted: Scalars['Boolean']['input'];
+  documentId: Scalars['Int']['input'];
+  /** Required when the document is rejected. */
+  reason?: Scalars['String']['input'];
 };
 
 export type RotateCalendarFeedInput = {
@@ -348,6 +414,13 @@ export type ScheduleSeriesInput = {
   weeks: Scalars['Int']['input'];
 };
 
+export type SendMentorDocumentInput = {
+  kind: DocumentKind;
+  mentorId: Scalars['Int']['input'];
+  /** An https URL or a storage key (applications/12/identity.pdf); never the file itself. */
+  reference: Scalars['String']['input'];
+};
+
 export type SessionKind =
   | 'DISCOVERY'
   | 'PRESENTATION'
@@ -367,9 +440,28 @@ export type SessionStatus =
   | 'SCHEDULED'
   | 'STUDENT_ABSENT';
 
+export type SetPresentationRecordingInput = {
+  assessmentId: Scalars['Int']['input'];
+  /** An https URL or a storage key of the recording (R14). */
+  recording: Scalars['String']['input'];
+};
+
 export type SetSessionStatusInput = {
   id: Scalars['Int']['input'];
   status: SessionStatus;
+};
+
+export type SetVideoLinkInput = {
+  mentorshipId?: InputMaybe<Scalars['Int']['input']>;
+  sessionId?: InputMaybe<Scalars['Int']['input']>;
+  /** An https URL of an external video tool; blank: the school's. */
+  url: Scalars['String']['input'];
+};
+
+export type SignMentorContractInput = {
+  mentorId: Scalars['Int']['input'];
+  /** The Paris date the contract was signed; default today. */
+  signedOn?: InputMaybe<Scalars['Date']['input']>;
 };
 
 export type StartRunInput = {
