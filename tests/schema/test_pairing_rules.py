@@ -226,7 +226,7 @@ async def test_a_student_who_completed_their_path_is_never_paired_again(
 ) -> None:
     """R9: once the last project of the path is finished, the student waits for the final panel: no manual
     pairing (and, through the same eligibility rule, no publish and no return from a hand-over)."""
-    path, projects = await catalogue()
+    path, _projects = await catalogue()
     last = await Project.filter(path_id=path.id).order_by("-position", "-id").first()
     assert last is not None
     m = await mentor([last], n=1, capacity=5)

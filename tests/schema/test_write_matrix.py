@@ -173,11 +173,6 @@ PROBES: dict[str, Probe] = {
         {},
     ),
     "cancelAssessment": lambda t: ("mutation { cancelAssessment(input: {id: 1}) { __typename } }", {}),
-    # The viewer's own email preference: it names no one else, so only anonymous callers are refused.
-    "setNotificationEmail": lambda t: (
-        "mutation { setNotificationEmail(kind: SESSION_REMINDER, email: false) { __typename } }",
-        {},
-    ),
     # Someone else's token (staff's); revoking one's own is in tests/api/test_edge_tokens.py.
     "revokeToken": lambda t: (
         "mutation($id: Int!) { revokeToken(id: $id) { __typename } }",
@@ -272,15 +267,9 @@ OWN_WRITES = {
 SELF_WRITES = {"mentor": {"setNotificationEmail"}, "student": {"setNotificationEmail"}}
 
 
-# Writes that act on the signed-in viewer only (no one else can be named): every signed-in role may.
-VIEWER_ONLY_WRITES = {"setNotificationEmail"}
-
-
 def allowed(role: str, mutation: str, side: str) -> bool:
     if role == "staff":
         return True
-    if mutation in VIEWER_ONLY_WRITES:
-        return role != "anonymous"
     kind = role.split("_")[0]
     if mutation in SELF_WRITES.get(kind, set()):
         return True
