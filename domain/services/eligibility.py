@@ -128,6 +128,13 @@ class Facts:
                 return absence
         return None
 
+    def long_absence_ahead(self, mentor_id: int, day: date) -> MentorAbsence | None:
+        """A long absence of the mentor not over on ``day`` (announced ahead or under way)."""
+        for absence in self.absences.get(mentor_id, ()):
+            if absence.long and absence.ends_on >= day:
+                return absence
+        return None
+
     def forbidden(self, student_id: int) -> set[int]:
         """Mentors the student may not be given (R7, R20), whatever the dates."""
         return self.refused.get(student_id, set()) | self.assessors.get(student_id, set())
@@ -230,6 +237,15 @@ def refusal(
                 "student (R6)",
                 field=fields.mentor,
             )
+    ahead = None if returning else facts.long_absence_ahead(mentor_id, starts_on)
+    if ahead is not None:
+        # R5/R8: a long absence is announced so that the mentor's students go to a substitute; a student
+        # given to the mentor before it would change mentor twice within weeks: none until the return.
+        return MentorAwayForPairing(
+            f"the mentor will be away from {ahead.starts_on.isoformat()} to {ahead.ends_on.isoformat()} "
+            "(a long absence, R5): no new student before their return",
+            field=fields.mentor,
+        )
     absence = facts.away(mentor_id, starts_on, last)
     if absence is not None:
         return MentorAwayForPairing(
@@ -287,14 +303,22 @@ async def check(
 
 
 async def unavailable_mentors(first: date, last: date) -> set[int]:
-    """Mentors who take no new student for the days ``first``..``last``: those who gave notice (R6)
-    and those away at any time in them (R5). The snapshot's bulk form of the same rules."""
+    """Mentors who take no new student for the days ``first``..``last``: those who gave notice (R6),
+    those away at any time in them and those with a long absence not over (R5). The snapshot's bulk form
+    of the same rules."""
     leaving = {m.id for m in await Mentor.filter(last_day__isnull=False).only("id")}
     away = {
         a.mentor_id
         for a in await MentorAbsence.filter(
             cancelled_at__isnull=True, starts_on__lte=last, ends_on__gte=first
         ).only("id", "mentor_id")
+    }
+    # A long absence announced ahead: no new student until the return (see ``refusal``).
+    away |= {
+        a.mentor_id
+        for a in await MentorAbsence.filter(cancelled_at__isnull=True, long=True, ends_on__gte=first).only(
+            "id", "mentor_id"
+        )
     }
     return leaving | away
 

@@ -237,3 +237,24 @@ async def test_a_student_who_completed_their_path_is_never_paired_again(
     assert (refused["code"], refused["field"]) == ("VALIDATION", "studentId"), refused
     assert "R9" in refused["message"]
     assert await Mentorship.filter(student_id=s.id, ended_on__isnull=True).count() == 0
+
+
+async def test_a_mentor_with_a_long_absence_ahead_takes_no_new_student(
+    db: Backend, gql: GraphQLClient
+) -> None:
+    """R5/R8: once a long absence is recorded, its students go to substitutes; a student paired with the
+    mentor in the weeks before it would have no hand-over (found by the random operations): refused until
+    the return."""
+    path, projects = await catalogue()
+    m = await mentor(projects[:1], n=1, capacity=5)
+    away_from = (NEXT_MONDAY + timedelta(days=21)).date()
+    recorded = await gql(
+        ABSENCE,
+        {"id": m.id, "first": away_from.isoformat(), "last": (away_from + timedelta(days=20)).isoformat()},
+    )
+    assert recorded["recordAbsence"]["__typename"] == "AbsencePayload", recorded
+    before = await _pair(gql, await student(path, projects[0], n=1), m, day=2)
+    assert (before["code"], before["field"]) == ("MENTOR_AWAY", "mentorId") and "R5" in before["message"], (
+        before
+    )
+    assert await Mentorship.filter(mentor_id=m.id).count() == 0
