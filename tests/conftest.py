@@ -25,6 +25,7 @@ from api.app import create_app
 from api.settings import Settings
 from domain.enums import Role
 from domain.services.tokens import issue_token
+from jobs import mail
 
 POSTGRES_SERVER = os.environ.get("MENTORMATCH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("MENTORMATCH_TEST_REDIS", "redis://127.0.0.1:6379/15")
@@ -147,7 +148,9 @@ async def truncate_all(backend: Backend) -> None:
 
 @pytest.fixture
 async def db(backend: Backend) -> AsyncIterator[Backend]:
-    """A clean database (same schema) for one test."""
+    """A clean database (same schema) for one test. A sending pass the previous test's commits started
+    in this process (``jobs.mail``) finishes first: its locks would deadlock PostgreSQL's TRUNCATE."""
+    await mail.wait_in_process()
     await truncate_all(backend)
     yield backend
 
