@@ -219,11 +219,6 @@ def refusal(
     mentor = facts.mentors[mentor_id]
     student = facts.students[student_id]
     last = until or starts_on
-    if student_id in facts.completed:
-        return ValidationFailed(
-            "the student completed their path (R9): they wait for the final panel, not for a mentor",
-            field=fields.student,
-        )
     if mentor.status is not MentorStatus.ACTIVE:
         return ValidationFailed(f"the mentor is {mentor.status.value}", field=fields.mentor)
     if mentor.last_day is not None:
@@ -266,6 +261,11 @@ def refusal(
             "the mentor is to assess this student's presentation: an assessor is never the "
             "student's mentor (R20)",
             field=fields.mentor,
+        )
+    if student_id in facts.completed:
+        return ValidationFailed(
+            "the student completed their path (R9): they wait for the final panel, not for a mentor",
+            field=fields.student,
         )
     if weekday is not None and not funding_allows(student, weekday):
         return ValidationFailed(

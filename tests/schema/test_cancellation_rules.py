@@ -158,6 +158,7 @@ async def test_nothing_is_booked_after_the_mentors_last_day(db: Backend, gql: Gr
     )
     assert (await Session.get(id=discovery.id)).starts_at == discovery.starts_at
 
+    await factories.verify(student.id, projects[0].id)  # presentations follow a verified project
     assessment = await Assessment.create(student_id=student.id, project_id=projects[0].id)
     late = {"assessmentId": assessment.id, "mentorId": assessor.id, "startsAt": "2026-12-17T20:00"}
     presented = payload(await gql(ASSIGN, {"input": late}))
