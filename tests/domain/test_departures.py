@@ -36,7 +36,7 @@ from domain.services.sessions import insert_session
 from jobs.snapshot import load_snapshot
 from jobs.tasks import run_matching
 from tests.conftest import Backend
-from tests.factories import catalogue, mentor, pair, student
+from tests.factories import catalogue, mentor, open_all_week, pair, student
 
 TODAY = datetime.now(PARIS).date()
 NEXT_WEEK = week_monday(TODAY) + timedelta(days=7)
@@ -146,7 +146,9 @@ async def test_after_the_last_day_remaining_pairs_end_and_the_mentor_has_left(db
     leaving, _, students, _ = await leaving_world()
     last_day = TODAY + timedelta(days=14)
     first = await Mentorship.get(student_id=students[0].id, ended_on__isnull=True)
-    # Booked before the notice: once it is given, nothing can be booked after the last day (R6).
+    # Booked before the notice: once it is given, nothing can be booked after the last day (R6). The test
+    # is about dates, not availability: both people are free all week, whatever weekday today is.
+    await open_all_week(first)
     async with in_transaction():
         before = await insert_session(
             first,

@@ -14,6 +14,7 @@ from tortoise import Tortoise
 
 from domain.enums import MentorStatus, Role
 from domain.models import Assessment, Mentor, MentorApplication, MentorDocument
+from domain.paris_time import paris_today
 from domain.services import eligibility
 from domain.services.tokens import issue_token
 from tests.conftest import Backend, GraphQLClient
@@ -197,7 +198,7 @@ async def test_application_documents_contract_then_active(
         "signMentorContract"
     ]
     assert (future["code"], future["field"]) == ("VALIDATION", "signedOn")
-    today = date.today().isoformat()
+    today = paris_today().isoformat()  # the programme's calendar (R15), not the machine's
     signed = (await gql(SIGN, {"input": {"mentorId": mentor_id, "signedOn": today}}))["signMentorContract"]
     assert signed["application"]["contractSignedOn"] == today
     active = (await gql(ACTIVATE, {"m": mentor_id}))["activateMentor"]
