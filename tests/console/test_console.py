@@ -59,11 +59,16 @@ class Server:
             conn.execute(statement, params)
 
     def first_pair(self, timezone: str = "Europe/Paris") -> tuple[int, int, int]:
-        """(mentor, student, mentorship) of the first current pair whose mentor lives in ``timezone``."""
+        """(mentor, student, mentorship) of the first current pair whose mentor lives in ``timezone``, with no
+        absence or notice and no earlier pair of the student: nothing else in their weeks."""
         with sqlite3.connect(self.database) as conn:
             row = conn.execute(
                 "SELECT p.mentor_id, p.student_id, p.id FROM mentorship p JOIN mentor m ON m.id = p.mentor_id"
-                " WHERE p.ended_on IS NULL AND m.timezone = ? ORDER BY p.id LIMIT 1",
+                " WHERE p.ended_on IS NULL AND m.timezone = ? AND m.last_day IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM mentor_absence a WHERE a.mentor_id = m.id"
+                " AND a.cancelled_at IS NULL)"
+                " AND NOT EXISTS (SELECT 1 FROM mentorship q WHERE q.student_id = p.student_id AND q.id <> p.id)"
+                " ORDER BY p.id LIMIT 1",
                 (timezone,),
             ).fetchone()
         assert row is not None, f"the demo seed has no current pair with a mentor in {timezone}"
@@ -72,6 +77,16 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from _demo_server(tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of its own: a test that books at fixed weekly times, untouched by the other tests' runs."""
+    yield from _demo_server(tmp_path_factory)
+
+
+def _demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     assert (ROOT / "console" / "dist" / "index.html").is_file(), "the console is not built: scripts/bootstrap"
     folder = tmp_path_factory.mktemp("console")
     database = folder / "console.sqlite3"
@@ -304,8 +319,9 @@ def test_graphiql_is_bundled_and_sends_the_token(server: Server, browser: Browse
 
 
 def test_a_mentor_books_reschedules_and_ends_a_session_the_student_reads_the_notes(
-    server: Server, browser: Browser
+    fresh_server: Server, browser: Browser
 ) -> None:
+    server = fresh_server
     mentor_id, student_id, pair_id = server.first_pair("Europe/Paris")
     # The demo is a term in progress: this pair starts over with no session, so that its discovery session
     # is booked from the page.
