@@ -22,6 +22,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY api ./api
+COPY infra ./infra
 COPY schema ./schema
 COPY solver ./solver
 COPY jobs ./jobs

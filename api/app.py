@@ -32,23 +32,23 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorM
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise import Tortoise
 
-from api import feeds, metrics, services
+from api import feeds, metrics
 from api.limits import (
     BODY_TIMEOUT_S,
     GraphQLLimits,
     JsonClientErrors,
     MemoryRateLimiter,
-    Principals,
     RateLimiter,
     RedisRateLimiter,
     principal_key,
     rate_limited,
 )
-from api.settings import Settings
 from domain.services.tokens import bearer, identify, still_valid
+from infra import connections
+from infra.settings import Settings
 from jobs import lifecycle as jobs_lifecycle
 from schema.build import build_schema
-from schema.context import Context
+from schema.context import Context, Principals
 
 log = logging.getLogger(__name__)
 
@@ -269,9 +269,9 @@ def create_app(
             checks["database"] = f"unreachable: {type(exc).__name__}"
         if settings.uses_redis:
             try:
-                await services.check_redis(settings)
+                await connections.check_redis(settings)
                 checks["redis"] = "ok"
-            except services.ServiceUnavailable as exc:
+            except connections.ServiceUnavailable as exc:
                 checks["redis"] = f"unreachable: {type(exc.__cause__).__name__}"
         healthy = all(v == "ok" for v in checks.values())
         return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, 200 if healthy else 503)
@@ -286,12 +286,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[dict[str, Any]]:
         if manage_database:
-            await services.connect_database(settings)
-            await services.check_redis(settings)
-            pending = await services.pending_migrations()
+            await connections.connect_database(settings)
+            await connections.check_redis(settings)
+            pending = await connections.pending_migrations()
             if pending:
-                await services.disconnect()
-                raise services.ServiceUnavailable(
+                await connections.disconnect()
+                raise connections.ServiceUnavailable(
                     f"the database lacks migrations {', '.join(pending)}: run `mentormatch migrate`"
                 )
             await jobs_lifecycle.start(settings)  # embedded setup: resume runs a previous process left
@@ -301,7 +301,7 @@ def create_app(
             await jobs_lifecycle.stop()
             await limiter.aclose()
             if manage_database:
-                await services.disconnect()
+                await connections.disconnect()
 
     graphql = MentormatchGraphQL(settings, schema, limiter=limiter, principals=principals)
     app = Starlette(

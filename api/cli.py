@@ -11,22 +11,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import os
 import sys
+import tempfile
 from typing import Any
 
-from api import services
-from api.settings import Settings, SettingsError
 from domain.errors import DomainError
+from infra import connections
+from infra.settings import Settings, SettingsError
 
 
 def _migrate(settings: Settings) -> int:
     async def run() -> None:
-        await services.connect_database(settings)
+        await connections.connect_database(settings)
         try:
-            applied = await services.migrate()
+            applied = await connections.migrate()
             print(f"migrations applied: {', '.join(applied) or 'none pending'}")
         finally:
-            await services.disconnect()
+            await connections.disconnect()
 
     asyncio.run(run())
     return 0
@@ -37,9 +39,9 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from domain.seed import seed
 
     async def run() -> None:
-        await services.connect_database(settings)
+        await connections.connect_database(settings)
         try:
-            await services.migrate()
+            await connections.migrate()
             if await Path.exists():
                 print("the database has data already; seed skipped (use an empty database)")
                 return
@@ -48,7 +50,7 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
             )
             print(f"seeded: {summary}")
         finally:
-            await services.disconnect()
+            await connections.disconnect()
 
     asyncio.run(run())
     return 0
@@ -63,7 +65,7 @@ def _demo_tokens(settings: Settings) -> int:
     from domain.services.tokens import issue_token
 
     async def run() -> None:
-        await services.connect_database(settings)
+        await connections.connect_database(settings)
         try:
             pair = await Mentorship.filter(ended_on__isnull=True).order_by("mentor_id").first()
             week = timedelta(days=7)
@@ -78,7 +80,7 @@ def _demo_tokens(settings: Settings) -> int:
                 print(f"  mentor {pair.mentor_id:<11} {mentor}")
                 print(f"  student {pair.student_id:<10} {student}")
         finally:
-            await services.disconnect()
+            await connections.disconnect()
 
     asyncio.run(run())
     return 0
@@ -92,7 +94,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     from domain.services.tokens import issue_token, revoke_token
 
     async def run() -> None:
-        await services.open_migrated(settings)
+        await connections.open_migrated(settings)
         try:
             if args.action == "revoke":
                 row = await revoke_token(args.token_id)
@@ -109,7 +111,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
             print(token)
             print(f"token id {row.id} (revoke: mentormatch token revoke {row.id})", file=sys.stderr)
         finally:
-            await services.disconnect()
+            await connections.disconnect()
 
     asyncio.run(run())
     return 0
@@ -139,7 +141,7 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     from domain.invariants import check_all, format_report
 
     async def run() -> int:
-        await services.connect_database(settings)
+        await connections.connect_database(settings)
         try:
             started = time.perf_counter()
             today = date.fromisoformat(args.today) if args.today else None
@@ -148,7 +150,7 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
             print(f"checked in {time.perf_counter() - started:.1f} s")
             return 1 if report.total else 0
         finally:
-            await services.disconnect()
+            await connections.disconnect()
 
     return asyncio.run(run())
 
@@ -164,14 +166,14 @@ def _serve(settings: Settings, workers: int = 1) -> int:
     import uvicorn
 
     from api.app import create_app
-    from api.logs import uvicorn_log_config
+    from infra.logs import uvicorn_log_config
 
     if workers > 1 and not settings.uses_redis:
         # Jobs and live events stay inside one process without Redis: a second process would neither run
         # the first one's jobs nor tell its subscribers.
         print("mentormatch: --workers above 1 needs REDIS_URL", file=sys.stderr)
         return 2
-    asyncio.run(services.preflight(settings))  # one line, not a lifespan traceback, when not ready
+    asyncio.run(connections.preflight(settings))  # one line, not a lifespan traceback, when not ready
     if settings.is_development:
         print(f"GraphiQL: http://{settings.host}:{settings.port}/graphql", flush=True)
         print(f"messages (notifications): {__import__('jobs.mail').mail.MailSettings.from_env().describe()}")
@@ -185,7 +187,11 @@ def _serve(settings: Settings, workers: int = 1) -> int:
         **server_options(),
     }
     if workers > 1:
-        uvicorn.run("api.cli:app_from_env", factory=True, workers=workers, **common)
+        # The processes share their request metrics through files (api.metrics); the variable must be set
+        # before they start, as prometheus_client reads it when it is imported.
+        with tempfile.TemporaryDirectory(prefix="mentormatch-metrics-") as folder:
+            os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", folder)
+            uvicorn.run("api.cli:app_from_env", factory=True, workers=workers, **common)
         return 0
     uvicorn.run(create_app(settings), **common)
     return 0
@@ -200,9 +206,9 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from jobs.worker import WorkerSettings
 
     if args.check:
-        asyncio.run(services.check_redis(settings))
+        asyncio.run(connections.check_redis(settings))
         return check_health(WorkerSettings)  # type: ignore[arg-type]
-    asyncio.run(services.preflight(settings))
+    asyncio.run(connections.preflight(settings))
     run_worker(WorkerSettings)  # type: ignore[arg-type]
     return 0
 
@@ -339,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command in ("serve", "demo"):
             settings = _with_port(settings, args)
-        from api.logs import configure_logging
+        from infra.logs import configure_logging
 
         configure_logging(settings)
         if args.command == "migrate":
@@ -357,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "worker":
             return _worker(settings, args)
         return _serve(settings, workers=args.workers)
-    except (SettingsError, services.ServiceUnavailable, DomainError) as exc:
+    except (SettingsError, connections.ServiceUnavailable, DomainError) as exc:
         print(f"mentormatch: {exc}", file=sys.stderr)
         return 2
 

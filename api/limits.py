@@ -14,13 +14,14 @@ import asyncio
 import json
 import logging
 import time
-from collections import OrderedDict
 from typing import Protocol
 
 from redis.asyncio import Redis
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.services.tokens import bearer, hash_token
+from domain.services.tokens import bearer
+from infra.logs import log_client_error
+from schema.context import Principals
 
 WINDOW_S = 60
 BODY_TIMEOUT_S = 10.0  # a request body must arrive within this (408 after)
@@ -75,28 +76,6 @@ class RedisRateLimiter:
         await self.redis.aclose()
 
 
-class Principals:
-    """Which token id a token's hash stands for, learnt when the token authenticates (and forgotten when
-    it is refused): the rate limit keys on the principal without any SQL of its own."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._ids: OrderedDict[str, int] = OrderedDict()
-
-    def remember(self, token: str, token_id: int) -> None:
-        key = hash_token(token)
-        self._ids[key] = token_id
-        self._ids.move_to_end(key)
-        while len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-
-    def forget(self, token: str) -> None:
-        self._ids.pop(hash_token(token), None)
-
-    def token_id(self, token: str | None) -> int | None:
-        return None if token is None else self._ids.get(hash_token(token))
-
-
 def principal_key(token_id: int) -> str:
     return f"t:{token_id}"
 
@@ -123,17 +102,6 @@ CODES = {
     415: "UNSUPPORTED_MEDIA_TYPE",
     429: "RATE_LIMITED",
 }
-
-
-def log_client_error(status: int | None, code: str, method: str, path: str, message: str) -> None:
-    """One line per client mistake, no traceback: the client was told, the server has nothing to fix.
-    ``status`` None: a GraphQL error (``method`` "graphql", ``path`` the field path or empty)."""
-    log.info(
-        "client_error %s",
-        json.dumps(
-            {"status": status, "code": code, "method": method, "path": path, "message": message[:200]}
-        ),
-    )
 
 
 class JsonClientErrors:

@@ -16,14 +16,18 @@ worker ran the jobs:
 - ``mentormatch_queue_depth``: jobs waiting in the arq queue (in-process: jobs not finished yet);
 - ``mentormatch_dependency_up{service}``: whether the scrape could read the database and Redis.
 
-There are no notifications (e-mail, push) in the service yet, hence no "notifications sent" metric.
-With ``serve --workers N`` each process reports its own request metrics (Prometheus sums them).
+- ``mentormatch_messages{status}``: notification messages by status (pending, sending, sent, failed,
+  skipped): a growing ``pending`` or any ``failed`` means mail is not going out.
+With ``serve --workers N`` the API processes write their request metrics to files in a shared folder
+(prometheus_client's multiprocess mode, ``PROMETHEUS_MULTIPROC_DIR``, which ``serve`` sets up), and any
+process answering ``/metrics`` reports the sum over all of them (the open websockets: the live ones).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -36,7 +40,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import HistogramMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -44,14 +49,23 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.settings import Settings
-from domain.enums import RunStatus
+from domain.enums import MessageStatus, RunStatus
+from infra.settings import Settings
 
 log = logging.getLogger(__name__)
 
 RUN_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0)
 MAX_INSPECTED_BODY = 1_000_000  # GraphQL error bodies are small; larger ones are counted by status only
-FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.STALE, RunStatus.PUBLISHED)
+FINISHED = (
+    RunStatus.SUCCEEDED,
+    RunStatus.FAILED,
+    RunStatus.CANCELLED,
+    RunStatus.STALE,
+    RunStatus.PUBLISHING,
+    RunStatus.PUBLISHED,
+)
+# A run being published or published succeeded: its solve's outcome.
+SOLVED = (RunStatus.PUBLISHING, RunStatus.PUBLISHED)
 
 
 class _RunDurations(Collector):
@@ -72,6 +86,47 @@ class _RunDurations(Collector):
             buckets.append(("+Inf", float(len(values))))
             family.add_metric([status], buckets, sum(values))
         yield family
+
+
+class _SharedState(Collector):
+    """What the scrape read from the database and Redis (runs by status, queue depth, reachability): the
+    same for every API process, so reported as read, never summed over processes."""
+
+    def __init__(self) -> None:
+        self.runs: dict[str, float] = {}
+        self.messages: dict[str, float] = {}
+        self.queue_depth = 0.0
+        self.up: dict[str, float] = {}
+
+    def collect(self) -> Iterable[Metric]:
+        runs = GaugeMetricFamily(
+            "mentormatch_runs", "Matching runs by status (from the database).", labels=["status"]
+        )
+        for status, n in sorted(self.runs.items()):
+            runs.add_metric([status], n)
+        yield runs
+        messages = GaugeMetricFamily(
+            "mentormatch_messages", "Notification messages by status (from the database).", labels=["status"]
+        )
+        for status, n in sorted(self.messages.items()):
+            messages.add_metric([status], n)
+        yield messages
+        yield GaugeMetricFamily(
+            "mentormatch_queue_depth",
+            "Jobs waiting in the queue (arq's queue in Redis, or in-process).",
+            value=self.queue_depth,
+        )
+        up = GaugeMetricFamily(
+            "mentormatch_dependency_up", "1 when the last scrape could read the service.", labels=["service"]
+        )
+        for service, value in sorted(self.up.items()):
+            up.add_metric([service], value)
+        yield up
+
+
+def multiprocess_dir() -> str | None:
+    """The folder the API processes of ``serve --workers N`` share their metrics through, if any."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
 class Metrics:
@@ -100,70 +155,69 @@ class Metrics:
             registry=r,
         )
         self.websockets = Gauge(
-            "mentormatch_websocket_subscribers", "Open GraphQL websockets in this process.", registry=r
-        )
-        self.runs = Gauge(
-            "mentormatch_runs", "Matching runs by status (from the database).", ["status"], registry=r
-        )
-        self.queue_depth = Gauge(
-            "mentormatch_queue_depth",
-            "Jobs waiting in the queue (arq's queue in Redis, or in-process).",
+            "mentormatch_websocket_subscribers",
+            "Open GraphQL websockets (over the live API processes).",
             registry=r,
+            multiprocess_mode="livesum",
         )
-        self.up = Gauge(
-            "mentormatch_dependency_up",
-            "1 when the last scrape could read the service.",
-            ["service"],
-            registry=r,
-        )
+        self.shared = _SharedState()
         self.durations = _RunDurations()
+        r.register(self.shared)
         r.register(self.durations)
 
     async def refresh(self) -> None:
         """Read what lives in the database and Redis (runs, queue) just before a scrape."""
         from tortoise.functions import Count
 
-        from domain.models import MatchingRun
+        from domain.models import MatchingRun, Message
         from jobs.queue import ArqQueue, queue_for
 
         try:
             counts = dict(
                 await MatchingRun.all().group_by("status").annotate(n=Count("id")).values_list("status", "n")
             )
+            sent = dict(
+                await Message.all().group_by("status").annotate(n=Count("id")).values_list("status", "n")
+            )
             rows = await MatchingRun.filter(
                 status__in=list(FINISHED), started_at__isnull=False, finished_at__isnull=False
             ).values_list("status", "started_at", "finished_at")
         except Exception as exc:
             log.warning("metrics: the database could not be read: %s: %s", type(exc).__name__, exc)
-            self.up.labels("database").set(0)
+            self.shared.up["database"] = 0
         else:
-            self.up.labels("database").set(1)
-            for status in RunStatus:
-                self.runs.labels(status.value).set(counts.get(status, 0))
+            self.shared.up["database"] = 1
+            self.shared.runs = {status.value: float(counts.get(status, 0)) for status in RunStatus}
+            self.shared.messages = {status.value: float(sent.get(status, 0)) for status in MessageStatus}
             durations: dict[str, list[float]] = {}
             for status, started, finished in rows:
                 # By the solve's outcome, which never changes afterwards (a published run succeeded), so
                 # that the histogram only grows, as Prometheus expects.
-                outcome = (
-                    RunStatus.SUCCEEDED if RunStatus(status) is RunStatus.PUBLISHED else RunStatus(status)
-                )
+                outcome = RunStatus.SUCCEEDED if RunStatus(status) in SOLVED else RunStatus(status)
                 durations.setdefault(outcome.value, []).append(max(0.0, (finished - started).total_seconds()))
             self.durations.durations = durations
         queue = queue_for(self.settings.redis_url)
         try:
             if isinstance(queue, ArqQueue):
                 pool = await queue.pool()
-                self.queue_depth.set(await pool.zcard(queue.queue_name))
-                self.up.labels("redis").set(1)
+                self.shared.queue_depth = float(await pool.zcard(queue.queue_name))
+                self.shared.up["redis"] = 1
             else:
-                self.queue_depth.set(sum(1 for task in queue.tasks.values() if not task.done()))
+                self.shared.queue_depth = float(sum(1 for task in queue.tasks.values() if not task.done()))
         except Exception as exc:
             log.warning("metrics: Redis could not be read: %s: %s", type(exc).__name__, exc)
-            self.up.labels("redis").set(0)
+            self.shared.up["redis"] = 0
 
     async def endpoint(self, _request: Request) -> Response:
         await self.refresh()
-        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+        registry = self.registry
+        if (folder := multiprocess_dir()) is not None:
+            # Request metrics summed over every API process's files; the shared state as this one read it.
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]
+            registry.register(self.shared)
+            registry.register(self.durations)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     def count_errors(self, body: bytes, status: int) -> None:
         """Count the codes of a JSON error body (GraphQL ``errors`` or a 4xx ``{"code": ...}``)."""

@@ -37,27 +37,20 @@ from typing import Any
 import asyncpg
 import httpx
 
-from api import services
-from api.settings import Settings
 from domain.enums import Role
 from domain.models import Mentorship, Session
 from domain.services.tokens import issue_token
+from infra import connections
+from infra.settings import Settings
+from schema.compiled import DASHBOARD as COMPILED_DASHBOARD
 
 ROOT = Path(__file__).resolve().parents[1]
 
-DASHBOARD = """
-query Dashboard($id: Int!, $week: Date!) {
-  mentor(id: $id) {
-    name capacity load
-    parisAvailability(week: $week) { shiftMinutes windows { weekday start end } }
-    students(first: 20) { edges { node {
-      name email phone
-      currentProject { name level path { name } }
-      mentorship { id slot { weekday start minutes } }
-      sessions(week: $week) { startsAt startsAtParis status kind }
-    } } }
-  }
-}"""
+# The README's mentor dashboard with each pair's mentorship id, which the clients book with. The extra field
+# makes it another document than the one the compiled reader answers (schema.compiled): the generic executor
+# answers it, as before.
+DASHBOARD = COMPILED_DASHBOARD.replace("mentorship { slot", "mentorship { id slot", 1)
+assert DASHBOARD != COMPILED_DASHBOARD, "schema.compiled.DASHBOARD no longer selects mentorship { slot ..."
 
 BOOK = """
 mutation Book($input: BookSessionInput!) {
@@ -264,13 +257,13 @@ async def main() -> None:
     server: subprocess.Popen[bytes] | None = None
     if args.url is None:
         await recreate(args.database)
-        await services.connect_database(settings)
-        await services.migrate()
+        await connections.connect_database(settings)
+        await connections.migrate()
         from domain.seed import seed
 
         await seed(students=args.students)
     else:
-        await services.connect_database(settings)
+        await connections.connect_database(settings)
     try:
         clients = await prepare(args)
         url = args.url or f"http://127.0.0.1:{args.port}"
@@ -329,7 +322,7 @@ async def main() -> None:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-        await services.disconnect()
+        await connections.disconnect()
 
 
 if __name__ == "__main__":

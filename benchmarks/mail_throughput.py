@@ -21,11 +21,11 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from api import services
-from api.settings import Settings
 from domain.models import Message
 from domain.paris_time import PARIS, WeeklyWindow
 from domain.services import mentors, mentorships, notifications, paths, students
+from infra import connections
+from infra.settings import Settings
 from jobs import mail
 
 EVENINGS = [WeeklyWindow(d, 18 * 60, 22 * 60) for d in range(5)]
@@ -79,8 +79,8 @@ async def _pairs(n: int, offset: int) -> float:
 
 async def main(pairs: int, senders: int, port: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="mm-mail-bench-"))
-    await services.connect_database(Settings(database_url=f"sqlite://{folder / 'bench.sqlite3'}"))
-    await services.migrate()
+    await connections.connect_database(Settings(database_url=f"sqlite://{folder / 'bench.sqlite3'}"))
+    await connections.migrate()
     original = notifications.notify
 
     async def nothing(*_args: Any, **_kwargs: Any) -> None:
@@ -105,7 +105,7 @@ async def main(pairs: int, senders: int, port: int) -> None:
         sending = time.perf_counter() - started
     finally:
         controller.stop()
-        await services.disconnect()
+        await connections.disconnect()
     print(
         json.dumps(
             {

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +27,29 @@ import httpx
 from tortoise import Tortoise
 from tortoise.backends.base import executor as tortoise_executor
 
-from api import services
 from api.app import create_app
-from api.settings import Settings
 from domain.models import Mentorship, Session
-from domain.paris_time import WeeklyWindow
+from domain.paris_time import WeeklyWindow, paris_today, week_monday
 from domain.recurrence import Adjustment, expand
 from domain.services import mentors, mentorships, paths, students
+from infra import connections
+from infra.settings import Settings
 
 POSTGRES = os.environ.get("MENTORMATCH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 BENCH_DB = "mentormatch_bench_sessions"
 BOOK = """mutation($input: BookSessionInput!) { bookSession(input: $input) {
   __typename ... on SessionPayload { session { id } } ... on UserError { code } } }"""
 CANCEL = "mutation($id: Int!) { cancelSession(id: $id) { __typename ... on UserError { code } } }"
+
+
+# Next week (Paris): every session is booked in the future whatever the day the benchmark runs.
+MONDAY = week_monday(paris_today()) + timedelta(days=7)
+
+
+def at(days: int, hour: int, minute: int = 0) -> datetime:
+    """Paris wall time ``days`` after next Monday."""
+    day = MONDAY + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, hour, minute)
 
 
 def emit(**figure: Any) -> None:
@@ -77,19 +87,12 @@ async def world(n: int) -> tuple[Mentorship, Mentorship, Mentorship, Mentorship]
         )
         for k in range(3)
     ]
-    a = await mentorships.create_mentorship(
-        mentorships.MentorshipInput(ss[0].id, ms[0].id, datetime(2026, 11, 24, 19))
-    )
-    b = await mentorships.create_mentorship(
-        mentorships.MentorshipInput(ss[1].id, ms[0].id, datetime(2026, 11, 24, 19, 30))
-    )
-    old = await mentorships.create_mentorship(
-        mentorships.MentorshipInput(ss[2].id, ms[1].id, datetime(2026, 11, 24, 19))
-    )
-    await Mentorship.filter(id=old.id).update(ended_on=date(2026, 12, 31), end_reason="absence_handover")
-    new = await mentorships.create_mentorship(
-        mentorships.MentorshipInput(ss[2].id, ms[2].id, datetime(2026, 11, 25, 19))
-    )
+    a = await mentorships.create_mentorship(mentorships.MentorshipInput(ss[0].id, ms[0].id, at(1, 19)))
+    b = await mentorships.create_mentorship(mentorships.MentorshipInput(ss[1].id, ms[0].id, at(1, 19, 30)))
+    old = await mentorships.create_mentorship(mentorships.MentorshipInput(ss[2].id, ms[1].id, at(1, 19)))
+    ended = MONDAY + timedelta(days=38)
+    await Mentorship.filter(id=old.id).update(ended_on=ended, end_reason="absence_handover")
+    new = await mentorships.create_mentorship(mentorships.MentorshipInput(ss[2].id, ms[2].id, at(2, 19)))
     return a, b, old, new
 
 
@@ -126,9 +129,9 @@ async def contest(
 async def run_backend(backend: str, url: str) -> None:
     tortoise_executor.EXECUTOR_CACHE.clear()
     settings = Settings(database_url=url)
-    await services.connect_database(settings)
+    await connections.connect_database(settings)
     try:
-        await services.migrate()
+        await connections.migrate()
         app = create_app(settings, manage_database=False)
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://bench", headers=await headers()

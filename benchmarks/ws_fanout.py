@@ -41,9 +41,9 @@ from tortoise.transactions import in_transaction
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api import services  # noqa: E402
-from api.settings import Settings  # noqa: E402
 from domain.services import events  # noqa: E402
+from infra import connections  # noqa: E402
+from infra.settings import Settings  # noqa: E402
 from jobs.events import announce  # noqa: E402
 
 SUB = """subscription($m: Int!) { mentorAssignments(mentorId: $m) { eventId mentorId studentId } }"""
@@ -152,10 +152,10 @@ async def _commit(
     items: list[tuple[str, str, dict[str, Any]]], redis: Redis | None
 ) -> tuple[list[int], float]:
     async with in_transaction():
-        rows = await events.record_many(items)
+        ids = await events.record_many(items)
     committed = time.perf_counter()
     await announce(redis)
-    return [r.id for r in rows], committed
+    return ids, committed
 
 
 async def _collect(clients: list[Client], expected: dict[int, set[int]], within_s: float) -> None:
@@ -184,8 +184,8 @@ async def main() -> None:
         None if args.no_redis else os.environ.get("MENTORMATCH_BENCH_REDIS", "redis://127.0.0.1:6379/0")
     )
     settings = Settings(database_url=database_url, redis_url=redis_url)
-    await services.connect_database(settings)
-    await services.migrate()
+    await connections.connect_database(settings)
+    await connections.migrate()
     token = await _staff_token()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "MENTORMATCH_RATE_LIMIT_PER_MINUTE": "1000000"}
@@ -296,7 +296,7 @@ async def main() -> None:
             server.kill()
         if redis is not None:
             await redis.aclose()
-        await services.disconnect()
+        await connections.disconnect()
         await _drop(database_url)
 
 

@@ -112,9 +112,12 @@ class PairingAction(StrEnum):
 
 
 class HandoverStatus(StrEnum):
-    """R5, a long absence: each of the mentor's students waits for a substitute, has one, or is back."""
+    """R5, a long absence: each of the mentor's students waits for a substitute, has one planned (a
+    published hand-over run; the student stays with their mentor until the absence starts), has one, or
+    is back."""
 
     WAITING = "waiting"
+    PLANNED = "planned"
     SUBSTITUTED = "substituted"
     RETURNED = "returned"
     CANCELLED = "cancelled"
@@ -137,6 +140,7 @@ class RunStatus(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     STALE = "stale"
+    PUBLISHING = "publishing"  # a large publish under way as a background job (run_publish)
     PUBLISHED = "published"
 
 

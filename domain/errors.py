@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     NOT_IN_PATH = "NOT_IN_PATH"  # R9
     MENTOR_AWAY = "MENTOR_AWAY"  # R5: a booking inside the mentor's recorded absence
     ALREADY_PUBLISHED = "ALREADY_PUBLISHED"  # a run is published once; its losers and late parts are told
+    PUBLISH_IN_PROGRESS = "PUBLISH_IN_PROGRESS"  # a large publish of the run is under way (a job)
     CAPACITY_BELOW_LOAD = "CAPACITY_BELOW_LOAD"  # R2: a capacity under the mentor's current students
     # Onboarding and certification.
     EXPERIENCE_TOO_SHORT = "EXPERIENCE_TOO_SHORT"  # below the school's thresholds (domain.config)

@@ -196,6 +196,9 @@ class HandoverRow:
     student_id: int
     substitute_id: int | None
     status: HandoverStatus
+    planned_mentor_id: int | None = None
+    original_id: int | None = None
+    returned_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -381,9 +384,21 @@ async def load_world(
         ],
         handovers=[
             HandoverRow(
-                int(r[0]), int(r[1]), int(r[2]), None if r[3] is None else int(r[3]), handover_status(r[4])
+                int(r[0]),
+                int(r[1]),
+                int(r[2]),
+                None if r[3] is None else int(r[3]),
+                handover_status(r[4]),
+                None if r[5] is None else int(r[5]),
+                int(r[6]),
+                None if r[7] is None else int(r[7]),
             )
-            for r in await _select(Handover, "id, absence_id, student_id, substitute_id, status", "id")
+            for r in await _select(
+                Handover,
+                "id, absence_id, student_id, substitute_id, status, planned_mentor_id, original_id, "
+                "returned_id",
+                "id",
+            )
         ],
         assessments=[
             AssessmentRow(
@@ -479,14 +494,25 @@ def _r1(w: World) -> Iterable[Violation]:
             )
 
 
-@invariant("r2_capacity", "R2", "a mentor has no more current students than their capacity")
+@invariant(
+    "r2_capacity",
+    "R2",
+    "a mentor has no more current students, with the seats planned for hand-overs (R5), than their capacity",
+)
 def _r2(w: World) -> Iterable[Violation]:
     load = Counter(p.mentor_id for p in w.current_pairs())
+    load.update(
+        h.planned_mentor_id
+        for h in w.handovers
+        if h.status is HandoverStatus.PLANNED and h.planned_mentor_id is not None
+    )
     for mentor_id, n in sorted(load.items()):
         capacity = w.mentors[mentor_id].capacity
         if n > capacity:
             yield Violation(
-                "r2_capacity", f"mentor {mentor_id}", f"{n} current students > capacity {capacity}"
+                "r2_capacity",
+                f"mentor {mentor_id}",
+                f"{n} current students and planned seats > capacity {capacity}",
             )
 
 
@@ -594,8 +620,9 @@ def _r5_catch_up(w: World) -> Iterable[Violation]:
 @invariant(
     "r5_long_absence_handed_over",
     "R5",
-    "during and before a long absence every current student of the mentor has a hand-over; a substitute's "
-    "pair is another mentor's and lies within the absence",
+    "during and before a long absence every current student of the mentor has a hand-over (waiting, or "
+    "with a substitute planned before the start); a plan is switched by the start; a substitute's pair is "
+    "another mentor's and lies within the absence",
 )
 def _r5_long(w: World) -> Iterable[Violation]:
     by_key = {(h.absence_id, h.student_id): h for h in w.handovers}
@@ -610,7 +637,8 @@ def _r5_long(w: World) -> Iterable[Violation]:
             h = by_key.get((a.id, p.student_id))
             if p.started_on > a.ends_on:
                 continue  # a pair starting after the absence
-            if h is None or h.status is not HandoverStatus.WAITING:
+            open_now = HandoverStatus.PLANNED if a.starts_on >= w.today else None
+            if h is None or h.status not in (HandoverStatus.WAITING, open_now):
                 yield Violation(
                     "r5_long_absence_handed_over",
                     f"mentorship {p.id}",
@@ -618,9 +646,24 @@ def _r5_long(w: World) -> Iterable[Violation]:
                     f"has {'no hand-over' if h is None else 'hand-over ' + h.status.value}",
                 )
     for h in w.handovers:
+        a = absences[h.absence_id]
+        if h.status is HandoverStatus.PLANNED:
+            if a.cancelled_at is not None or a.starts_on < w.today:
+                yield Violation(
+                    "r5_long_absence_handed_over",
+                    f"handover {h.id}",
+                    f"substitute still planned for absence {a.id} from {a.starts_on} "
+                    f"({'cancelled' if a.cancelled_at else 'started'})",
+                )
+            if h.planned_mentor_id == a.mentor_id:
+                yield Violation(
+                    "r5_long_absence_handed_over",
+                    f"handover {h.id}",
+                    "planned substitute is the absent mentor",
+                )
+            continue
         if h.status is not HandoverStatus.SUBSTITUTED or h.substitute_id is None:
             continue
-        a = absences[h.absence_id]
         sub = w.pairs.get(h.substitute_id)
         if sub is None:
             continue
@@ -786,11 +829,25 @@ def _r11(w: World) -> Iterable[Violation]:
     "r13_slot_in_availability",
     "R13",
     "a current pair's weekly slot lies inside both people's availability, in the Paris week the pair started "
-    "(later weeks may move it by an hour where a zone's clocks change on other dates: the API says so)",
+    "(later weeks may move it by an hour where a zone's clocks change on other dates: the API says so); a "
+    "pair started again after a hand-over (R5) keeps its slot: the week its first pair started counts",
 )
 def _r13_slot(w: World) -> Iterable[Violation]:
+    # The pair given back after a long absence -> the pair it continues.
+    continues = {
+        h.returned_id: h.original_id
+        for h in w.handovers
+        if h.status is HandoverStatus.RETURNED
+        and h.returned_id is not None
+        and h.original_id is not None
+        and h.returned_id != h.original_id
+    }
     for p in w.current_pairs():
-        monday = week_monday(p.started_on)
+        first, seen = p, {p.id}
+        while first.id in continues and continues[first.id] not in seen and continues[first.id] in w.pairs:
+            first = w.pairs[continues[first.id]]
+            seen.add(first.id)
+        monday = week_monday(first.started_on)
         start = p.slot_weekday * MINUTES_PER_DAY + p.slot_start_minute
         end = start + p.slot_minutes
         m, s = w.mentors[p.mentor_id], w.students[p.student_id]
@@ -873,9 +930,17 @@ def _no_overlap(w: World) -> Iterable[Violation]:
     "sessions_within_pair",
     "R13",
     "a session belongs to its pair's people and lies within the pair's dates (its last day included: "
-    "ending a pair keeps that day's sessions)",
+    "ending a pair keeps that day's sessions; a pair handed to a substitute keeps the sessions after the "
+    "absence until the student comes back, R5)",
 )
 def _within(w: World) -> Iterable[Violation]:
+    absences = {a.id: a for a in w.absences}
+    # Pair handed over (R5, under way) -> the first Paris day after the absence.
+    kept_after: dict[int, date] = {
+        h.original_id: absences[h.absence_id].ends_on + timedelta(days=1)
+        for h in w.handovers
+        if h.status is HandoverStatus.SUBSTITUTED and h.original_id is not None
+    }
     for s in w.sessions:
         p = w.pairs[s.mentorship_id]
         if (s.mentor_id, s.student_id) != (p.mentor_id, p.student_id):
@@ -885,6 +950,8 @@ def _within(w: World) -> Iterable[Violation]:
         if s.status not in ACTIVE:
             continue
         day = _paris_date(s.starts_at)
+        if p.id in kept_after and s.status is SessionStatus.SCHEDULED and day >= kept_after[p.id]:
+            continue
         if day < p.started_on or (p.ended_on is not None and day > p.ended_on):
             yield Violation(
                 "sessions_within_pair",
@@ -896,26 +963,29 @@ def _within(w: World) -> Iterable[Violation]:
 @invariant(
     "r14_discovery_first",
     "R14",
-    "a pair's regular sessions come after its one discovery session",
+    "a mentor's regular sessions with a student come after their one discovery session (whichever of "
+    "their pairs booked it: a pair started again after an absence has met already)",
 )
 def _r14_first(w: World) -> Iterable[Violation]:
-    discovery: dict[int, list[SessionRow]] = defaultdict(list)
+    discovery: dict[tuple[int, int], list[SessionRow]] = defaultdict(list)
     for s in w.sessions:
         if s.kind is SessionKind.DISCOVERY and s.status in DISCOVERY_HELD:
-            discovery[s.mentorship_id].append(s)
-    for pair_id, found in sorted(discovery.items()):
+            discovery[(s.mentor_id, s.student_id)].append(s)
+    for (mentor_id, student_id), found in sorted(discovery.items()):
         if len(found) > 1:
             yield Violation(
-                "r14_discovery_first", f"mentorship {pair_id}", f"{len(found)} discovery sessions"
+                "r14_discovery_first",
+                f"mentor {mentor_id} with student {student_id}",
+                f"{len(found)} discovery sessions",
             )
     # A discovery session the student missed still came first (the next booking must be a discovery again).
-    booked: dict[int, datetime] = {}
+    booked: dict[tuple[int, int], datetime] = {}
     for s in w.sessions:
         if s.kind is SessionKind.DISCOVERY and s.status in ACTIVE:
-            booked.setdefault(s.mentorship_id, s.starts_at)
+            booked.setdefault((s.mentor_id, s.student_id), s.starts_at)
     for s in w.sessions:
         if s.kind is SessionKind.REGULAR and s.status in ACTIVE:
-            first = booked.get(s.mentorship_id)
+            first = booked.get((s.mentor_id, s.student_id))
             if first is None or first >= s.starts_at:
                 yield Violation(
                     "r14_discovery_first",

@@ -13,6 +13,7 @@ from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 from tortoise.signals import pre_save
 
+from domain import payloads
 from domain.enums import (
     ALL_WEEKDAYS_MASK,
     AssessmentStatus,
@@ -201,22 +202,22 @@ class MatchingRun(TimestampedModel):
     id = fields.UUIDField(primary_key=True)
     status = fields.CharEnumField(RunStatus, max_length=16, default=RunStatus.QUEUED)
     scope_key = fields.CharField(max_length=200, default="all")
-    scope: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
-    options: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    scope: fields.JSONField[payloads.RunScope] = fields.JSONField(default=dict)
+    options: fields.JSONField[payloads.RunOptions] = fields.JSONField(default=dict)
     requested_by = fields.CharField(max_length=200, default="")
     started_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)
-    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    result: fields.JSONField[payloads.RunResult | None] = fields.JSONField(null=True)
     error = fields.TextField(default="")
     # The job (jobs/): the versions of every mentor and student the solver saw, checked before the proposal
     # is stored; a cancel flag the worker polls; the attempt number (a fencing token against a second
     # worker); the latest progress and the worker's heartbeat (the reconciler's evidence of a dead worker).
     # One active run per scope: partial unique index "matching_run_one_active_per_scope" (migration 0003).
-    snapshot: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    snapshot: fields.JSONField[payloads.SnapshotVersions | None] = fields.JSONField(null=True)
     cancel_requested = fields.BooleanField(default=False)
     attempts = fields.IntField(default=0)
-    progress: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    progress: fields.JSONField[payloads.RunProgress | None] = fields.JSONField(null=True)
     heartbeat_at = fields.DatetimeField(null=True)
 
     class Meta:
@@ -485,7 +486,9 @@ class MentorAbsence(TimestampedModel):
 
 
 class Handover(TimestampedModel):
-    """R5, a long absence: one student of the absent mentor, handed to a substitute and back."""
+    """R5, a long absence: one student of the absent mentor, handed to a substitute and back. Publishing
+    the hand-over run plans the substitute; the daily step switches the student at the absence's start
+    and back at the return."""
 
     id = fields.IntField(primary_key=True)
     absence: fields.ForeignKeyRelation[MentorAbsence] = fields.ForeignKeyField(
@@ -511,6 +514,21 @@ class Handover(TimestampedModel):
     returned_id: int | None
     status = fields.CharEnumField(HandoverStatus, max_length=16, default=HandoverStatus.WAITING)
     note = fields.TextField(default="")
+    # The substitute a published hand-over run chose (``PLANNED``): the mentor, the weekly slot and the
+    # pair's first day. The student stays with their mentor until the absence starts, when the daily step
+    # starts the substitute's pair; until then the seat counts in the substitute's load (R2).
+    planned_mentor: fields.ForeignKeyNullableRelation[Mentor] = fields.ForeignKeyField(
+        "models.Mentor", related_name="planned_handovers", null=True, on_delete=fields.SET_NULL
+    )
+    planned_mentor_id: int | None
+    planned_weekday = fields.SmallIntField(null=True)
+    planned_start_minute = fields.SmallIntField(null=True)
+    planned_minutes = fields.SmallIntField(null=True)
+    planned_starts_on = fields.DateField(null=True)
+    planned_run: fields.ForeignKeyNullableRelation[MatchingRun] = fields.ForeignKeyField(
+        "models.MatchingRun", related_name="planned_handovers", null=True, on_delete=fields.SET_NULL
+    )
+    planned_run_id: Any
 
     class Meta:
         table = "handover"
@@ -720,3 +738,114 @@ class Certification(Model):
 
     class Meta:
         table = "certification"
+
+
+class RunReview(Model):
+    """A run's proposal under review, its pages read in SQL: its figures here, its lists below.
+
+    Written with the proposal in the same transaction (``run_worker.store_proposal``): the proposal's
+    figures here, its pairs, mentors' loads and unplaced students in the three tables below
+    (``domain.services.run_review``).
+    What each pair changes and each mentor's load are reviewed against the current pairs when the proposal
+    is stored (publishing checks the pairs again: ``RUN_STALE``). A run stored before
+    migration 0013 has no row here: its review is computed from its stored result, as it was then."""
+
+    id = fields.IntField(primary_key=True)
+    run: fields.OneToOneRelation[MatchingRun] = fields.OneToOneField(
+        "models.MatchingRun", related_name="review", on_delete=fields.CASCADE
+    )
+    run_id: Any
+    week = fields.DateField()
+    placed = fields.IntField()
+    upper_bound = fields.IntField()
+    bound_kind = fields.CharField(max_length=16)
+    solver_status = fields.CharField(max_length=32)
+    # The proposal's figures as the API shows them: students, mentors, stats.
+    figures: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    # How many rows each list has (an unpaged list's cost is known without reading it).
+    pairs = fields.IntField()
+    unplaced = fields.IntField()
+    mentors = fields.IntField()
+
+    class Meta:
+        table = "run_review"
+
+
+class RunReviewPair(Model):
+    """One proposed pair of a run and what it changes against the student's current pair."""
+
+    id = fields.BigIntField(primary_key=True)
+    run: fields.ForeignKeyRelation[MatchingRun] = fields.ForeignKeyField(
+        "models.MatchingRun", related_name="review_pairs", on_delete=fields.CASCADE, db_index=False
+    )
+    run_id: Any
+    position = fields.IntField()  # its index in the stored result's pairs (the unpaged list's order)
+    student_id = fields.IntField()
+    mentor_id = fields.IntField()
+    weekday = fields.SmallIntField()
+    start_minute = fields.SmallIntField()
+    minutes = fields.SmallIntField()
+    kept = fields.BooleanField()
+    change = fields.CharField(max_length=12)  # NEW, NEW_MENTOR, SAME, MOVED
+    current_mentor_id = fields.IntField(null=True)
+    current_weekday = fields.SmallIntField(null=True)
+    current_start_minute = fields.SmallIntField(null=True)
+    path_id = fields.IntField(null=True)  # the student's path (the pathId filter)
+
+    class Meta:
+        table = "run_review_pair"
+        unique_together = (("run", "student_id"),)
+        # The pages: by change kind, by mentor (proposed or current) and by path, each in student order.
+        indexes = (
+            ("run_id", "change", "student_id"),
+            ("run_id", "mentor_id", "student_id"),
+            ("run_id", "current_mentor_id", "student_id"),
+            ("run_id", "path_id", "student_id"),
+        )
+
+
+class RunReviewLoad(Model):
+    """One mentor's load if the run's proposal is published, against their capacity (R2)."""
+
+    id = fields.BigIntField(primary_key=True)
+    run: fields.ForeignKeyRelation[MatchingRun] = fields.ForeignKeyField(
+        "models.MatchingRun", related_name="review_loads", on_delete=fields.CASCADE, db_index=False
+    )
+    run_id: Any
+    mentor_id = fields.IntField()
+    capacity = fields.IntField()
+    current = fields.IntField()
+    proposed = fields.IntField()
+    leaving = fields.IntField()
+    after = fields.IntField()
+    over_capacity = fields.BooleanField()
+    fill = fields.FloatField()  # after / capacity
+    bucket = fields.SmallIntField()  # the fill histogram's bucket (run_review.FILL_BUCKETS)
+    # 1-based places fullest first (then by mentor id): among all the run's mentors, and among those with
+    # the same over_capacity (the overCapacity filter's order). The cursors of mentorLoadsPage.
+    rank = fields.IntField()
+    class_rank = fields.IntField()
+
+    class Meta:
+        table = "run_review_load"
+        unique_together = (("run", "mentor_id"), ("run", "rank"), ("run", "over_capacity", "class_rank"))
+
+
+class RunReviewUnplaced(Model):
+    """One student a run left unplaced, with the solver's reason and facts."""
+
+    id = fields.BigIntField(primary_key=True)
+    run: fields.ForeignKeyRelation[MatchingRun] = fields.ForeignKeyField(
+        "models.MatchingRun", related_name="review_unplaced", on_delete=fields.CASCADE, db_index=False
+    )
+    run_id: Any
+    position = fields.IntField()  # its index in the stored result's unplaced (the unpaged list's order)
+    student_id = fields.IntField()
+    reason = fields.CharField(max_length=32)
+    facts: fields.JSONField[dict[str, int]] = fields.JSONField(default=dict)
+    closest_mentor_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "run_review_unplaced"
+        unique_together = (("run", "student_id"),)
+        indexes = (("run_id", "reason", "student_id"),)

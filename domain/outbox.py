@@ -41,6 +41,13 @@ class EnqueueRun:
 
 
 @dataclass(frozen=True)
+class EnqueuePublish:
+    """Enqueue the job that publishes a large run (``run_publish``): its request is committed first."""
+
+    run_id: UUID
+
+
+@dataclass(frozen=True)
 class WakeSubscribers:
     """Wake the event hubs: events were recorded (``domain.services.events``)."""
 
@@ -50,7 +57,7 @@ class SendMessages:
     """Send the pending messages of the message outbox (``domain.services.notifications``)."""
 
 
-Effect = EnqueueRun | WakeSubscribers | SendMessages
+Effect = EnqueueRun | EnqueuePublish | WakeSubscribers | SendMessages
 
 
 class Sink(Protocol):
@@ -113,10 +120,6 @@ def using(sink: Sink | None) -> Iterator[None]:
         yield
     finally:
         _sink.reset(token)
-
-
-def current_sink() -> Sink | None:
-    return _sink.get()
 
 
 async def _run(effects: Sequence[Effect]) -> None:

@@ -7,6 +7,7 @@ the spring-forward change is refused; one repeated by the fall-back change must 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -135,6 +136,46 @@ def windows_in_paris_week(windows: list[WeeklyWindow], tz: ZoneInfo, monday: dat
     return _merge(intervals)
 
 
+# How far ahead a weekly slot must hold: a year covers every way another zone's clocks stand to Paris's.
+YEAR_WEEKS = 53
+
+
+@functools.lru_cache(maxsize=1024)
+def weeks_of_every_season(tz: ZoneInfo, monday: date, *, weeks: int = YEAR_WEEKS) -> tuple[date, ...]:
+    """``monday`` (a Paris-week Monday), then, within ``weeks`` weeks from it, the first Paris week of every
+    other way ``tz``'s clocks stand to Paris's day by day (Dakar in summer, Montreal in the weeks between
+    the American and the European changes, the weeks of a change). Only ``monday`` for Paris and for zones
+    that change on Paris's dates."""
+
+    def gaps(week: date) -> tuple[timedelta, ...]:
+        out = []
+        for offset in range(-1, 8):
+            noon = datetime.combine(week + timedelta(days=offset), time(12), tzinfo=UTC)
+            out.append(
+                (noon.astimezone(PARIS).utcoffset() or timedelta())
+                - (noon.astimezone(tz).utcoffset() or timedelta())
+            )
+        return tuple(out)
+
+    seen: dict[tuple[timedelta, ...], date] = {}
+    for k in range(weeks):
+        week = monday + timedelta(weeks=k)
+        seen.setdefault(gaps(week), week)
+    return tuple(sorted(seen.values()))
+
+
+def windows_all_year(windows: list[WeeklyWindow], tz: ZoneInfo, monday: date) -> list[tuple[int, int]]:
+    """The Paris-week minutes inside ``windows`` (in ``tz``) in the week of ``monday`` and in every week of
+    the year after it: a weekly slot there stays inside its owner's availability when their clocks or
+    Paris's change (R4, R13), though it moves on their own clock (the API says so). The same as
+    :func:`windows_in_paris_week` for Paris and for zones that change clocks on Paris's dates."""
+    common: list[tuple[int, int]] | None = None
+    for week in weeks_of_every_season(tz, monday):
+        expanded = windows_in_paris_week(windows, tz, week)
+        common = expanded if common is None else intersect(common, expanded)
+    return common or []
+
+
 def _wall_to_utc_lenient(day: date, minute: int, tz: ZoneInfo) -> datetime:
     """Wall clock to UTC for availability bounds: a skipped time counts as the instant the clocks jump to,
     a repeated time as its first occurrence. (Bookings never use this: they must be explicit.)"""
@@ -157,6 +198,21 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The minutes two sorted lists of disjoint intervals (``windows_in_paris_week``'s) have in common."""
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
 def changes_clocks(tz: ZoneInfo, year: int) -> bool:

@@ -53,6 +53,7 @@ from domain.paris_time import (
     MINUTES_PER_DAY,
     PARIS,
     WeeklyWindow,
+    intersect,
     local_to_utc,
     week_monday,
     windows_in_paris_week,
@@ -322,20 +323,6 @@ def _reference_weeks(today: date) -> list[date]:
     return sorted(weeks)
 
 
-def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
-    out: list[Interval] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if start < end:
-            out.append((start, end))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
 class _Yearly:
     """Paris-week intervals of weekly windows that hold in every reference week (cached by pattern)."""
 
@@ -350,7 +337,7 @@ class _Yearly:
             common: list[Interval] | None = None
             for monday in self.weeks:
                 expanded = windows_in_paris_week(ww, zone(tz), monday)
-                common = expanded if common is None else _intersect(common, expanded)
+                common = expanded if common is None else intersect(common, expanded)
             self.cache[key] = common or []
         return self.cache[key]
 
@@ -361,7 +348,7 @@ def _free_starts(
     """Paris-week minutes on the grid where a slot of ``minutes`` fits both sides, on an allowed weekday,
     within one day, clear of the mentor's other slots."""
     out: list[int] = []
-    for low, high in _intersect(mine, theirs):
+    for low, high in intersect(mine, theirs):
         start = -(-low // GRID) * GRID
         while start + minutes <= high:
             day, minute = divmod(start, MINUTES_PER_DAY)

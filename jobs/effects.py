@@ -37,6 +37,16 @@ class JobSink:
                     log.warning(
                         "run %s stored but not enqueued: %s: %s", effect.run_id, type(exc).__name__, exc
                     )
+            elif isinstance(effect, outbox.EnqueuePublish):
+                try:
+                    await self.queue.enqueue_publish(effect.run_id)
+                except Exception as exc:  # Redis away: the run stays publishing; the reconciler enqueues it
+                    log.warning(
+                        "publish of run %s stored but not enqueued: %s: %s",
+                        effect.run_id,
+                        type(exc).__name__,
+                        exc,
+                    )
         if any(isinstance(e, outbox.SendMessages) for e in effects):
             await self._start_sending()
         if any(isinstance(e, outbox.WakeSubscribers) for e in effects):

@@ -91,10 +91,6 @@ class EventHub:
                 if not subs:
                     del self._by_topic[topic]
 
-    @property
-    def subscriber_count(self) -> int:
-        return len({s for subs in self._by_topic.values() for s in subs})
-
     async def stream(self, topics: Iterable[str], after_id: int | None) -> AsyncIterator[Event]:
         """Events on ``topics`` with an id above ``after_id`` (None: from now on), in id order, forever."""
         await self.start()

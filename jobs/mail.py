@@ -29,9 +29,9 @@ from typing import Protocol
 
 import aiosmtplib
 
-from api.settings import default_database_path
 from domain.enums import MessageStatus
 from domain.services import notifications
+from infra.settings import default_database_path
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from arq.constants import default_queue_name, in_progress_key_prefix, result_key
 from arq.jobs import Job, JobStatus
 from redis.asyncio import Redis
 
-from jobs import tasks
+from jobs import publishing, tasks
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,16 @@ class ArqQueue:
         pool = await self.pool()
         await pool.enqueue_job(JOB_NAME, str(run_id), _job_id=str(run_id), _queue_name=self.queue_name)
 
+    async def enqueue_publish(self, run_id: UUID) -> None:
+        """The publish job of a run (``jobs.publishing``); none added while one is queued or running."""
+        pool = await self.pool()
+        await pool.enqueue_job(
+            publishing.JOB_NAME,
+            str(run_id),
+            _job_id=publishing.job_id(run_id),
+            _queue_name=self.queue_name,
+        )
+
     async def state(self, run_id: UUID) -> JobState:
         pool = await self.pool()
         status = await Job(str(run_id), pool, _queue_name=self.queue_name).status()
@@ -87,6 +97,7 @@ class InProcessQueue:
 
     def __init__(self) -> None:
         self.tasks: dict[UUID, asyncio.Task[str]] = {}
+        self.publishing: dict[UUID, asyncio.Task[str]] = {}  # publish jobs (``jobs.publishing``)
 
     @property
     def redis(self) -> Redis | None:
@@ -97,6 +108,21 @@ class InProcessQueue:
         if task is not None and not task.done():
             return
         self.tasks[run_id] = asyncio.create_task(self._run(run_id), name=f"run-{run_id}")
+
+    async def enqueue_publish(self, run_id: UUID) -> None:
+        task = self.publishing.get(run_id)
+        if task is not None and not task.done():
+            return
+        self.publishing[run_id] = asyncio.create_task(self._publish(run_id), name=f"publish-{run_id}")
+
+    async def _publish(self, run_id: UUID) -> str:
+        job_try = 1
+        while True:
+            try:
+                return await publishing.publish_run({"job_try": job_try, "redis": None}, str(run_id))
+            except Retry as retry:
+                await asyncio.sleep(retry.defer_score / 1000 if retry.defer_score else 1.0)
+                job_try += 1
 
     async def _run(self, run_id: UUID) -> str:
         job_try = 1
@@ -116,20 +142,28 @@ class InProcessQueue:
         return "complete" if task.done() else "in_progress"
 
     async def release(self, run_id: UUID) -> None:
+        """Forget the run's job; one still going (its heartbeat stopped: stuck) is cancelled first, which
+        stops its solver process too, so that the job enqueued next is the only one."""
         task = self.tasks.pop(run_id, None)
-        if task is not None and task.done():
+        if task is None:
+            return
+        if not task.done():
+            task.cancel()
+            await _bounded_wait([task], "in-process job")
+        if task.done():
             with contextlib.suppress(BaseException):
                 task.result()
 
     async def wait(self) -> None:
         """Wait for every job of this process (tests, shutdown)."""
-        pending = [t for t in self.tasks.values() if not t.done()]
+        pending = [t for t in [*self.tasks.values(), *self.publishing.values()] if not t.done()]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def close(self) -> None:
-        tasks = list(self.tasks.values())
+        tasks = [*self.tasks.values(), *self.publishing.values()]
         self.tasks.clear()
+        self.publishing.clear()
         for task in tasks:
             task.cancel()
         await _bounded_wait(tasks, "in-process job")
@@ -160,6 +194,17 @@ def queue_for(redis_url: str | None) -> ArqQueue | InProcessQueue:
         queue = ArqQueue(redis_url, queue_name=name) if redis_url else InProcessQueue()
         _queues[(redis_url, name)] = queue
     return queue
+
+
+def in_process_jobs() -> list[UUID]:
+    """The runs whose in-process jobs are going now (the embedded setup)."""
+    return [
+        run_id
+        for queue in _queues.values()
+        if isinstance(queue, InProcessQueue)
+        for run_id, task in queue.tasks.items()
+        if not task.done()
+    ]
 
 
 async def close_queues() -> None:

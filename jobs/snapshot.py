@@ -7,27 +7,32 @@ rather than stored over inputs the snapshot half-saw.
 Scope: ``all`` and ``path`` take the students waiting for a mentor; ``students`` takes the listed ones,
 paired or not (a paired one may be re-matched: the solver sees their current pair). Every other current
 pair stays as it is: it takes a seat of its mentor's capacity (R2) and blocks its weekly slot.
+
+Availability is what holds in the run's week and every week of the year after it
+(``paris_time.windows_all_year``): a slot found for someone in Dakar or Montreal stays inside their windows
+when the clocks change, rather than leaving them all summer (a series would then skip those weeks).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from tortoise.expressions import Subquery
 
+from domain import payloads
 from domain.bulk import in_chunks
 from domain.enums import HandoverStatus
 from domain.models import (
+    Handover,
     MentorAvailability,
     Mentorship,
     Project,
     Student,
     StudentAvailability,
 )
-from domain.paris_time import WeeklyWindow, windows_in_paris_week, zone
+from domain.paris_time import WeeklyWindow, windows_all_year, zone
 from domain.services import eligibility
 from domain.services.eligibility import path_completed
 from solver import STEP_MINUTES, STEPS_PER_DAY, Interval, MentorIn, StudentIn
@@ -39,10 +44,12 @@ class Snapshot:
     mentors: list[MentorIn]
     students: list[StudentIn]
     # Stored on the run and checked before the proposal is stored (and again at publish).
-    versions: dict[str, Any]
+    versions: payloads.SnapshotVersions
     capacity: dict[int, int]  # requested capacity of each mentor considered
     fixed_load: dict[int, int]  # current pairs that stay as they are, per mentor
     minutes: dict[int, int]  # each student's session length (R14), the proposed slot's length
+    # The path of each student's project: a large run is split by path (``jobs.parts``).
+    path_of_project: dict[int, int] = field(default_factory=dict)
 
 
 def minutes_to_steps(intervals: list[tuple[int, int]]) -> tuple[Interval, ...]:
@@ -76,7 +83,7 @@ def duration_steps(minutes: int) -> int:
     return -(-minutes // STEP_MINUTES)
 
 
-async def _student_rows(scope: dict[str, Any]) -> list[Student]:
+async def _student_rows(scope: payloads.RunScope) -> list[Student]:
     kind = scope.get("kind", "all")
     if kind == "students":
         rows = await in_chunks(scope["studentIds"], lambda ids: Student.filter(id__in=ids))
@@ -91,7 +98,7 @@ async def _student_rows(scope: dict[str, Any]) -> list[Student]:
     return [s for s in waiting if s.id not in done]
 
 
-async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
+async def load_snapshot(scope: payloads.RunScope, week: date) -> Snapshot:
     students = await _student_rows(scope)
     project_ids = sorted({s.current_project_id for s in students})
     first, last = eligibility.week_days(week)
@@ -102,15 +109,29 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
     # Who may be paired with whom: the projects listed (R1) and the pairs never (re)formed (R7, R20).
     # Every id list here is read in bounded chunks (``domain.bulk``): a run may hold any number of them.
     facts = await eligibility.load_facts(mentors, students)
-    levels = dict(
-        await in_chunks(project_ids, lambda ids: Project.filter(id__in=ids).values_list("id", "level"))
+    project_rows = await in_chunks(
+        project_ids, lambda ids: Project.filter(id__in=ids).values_list("id", "level", "path_id")
     )
+    levels = {pid: level for pid, level, _ in project_rows}
+    path_of_project = {pid: path_id for pid, _, path_id in project_rows}
+    # Plain rows, not model instances: at 100,000 students these are ~330,000 rows, and building a model
+    # for each was the largest part of the load (a third of its 14 CPU seconds).
     m_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for ma in await in_chunks(mentor_ids, lambda ids: MentorAvailability.filter(mentor_id__in=ids)):
-        m_windows[ma.mentor_id].append(WeeklyWindow(ma.weekday, ma.start_minute, ma.end_minute))
+    for mid, weekday, start, end in await in_chunks(
+        mentor_ids,
+        lambda ids: MentorAvailability.filter(mentor_id__in=ids).values_list(
+            "mentor_id", "weekday", "start_minute", "end_minute"
+        ),
+    ):
+        m_windows[mid].append(WeeklyWindow(weekday, start, end))
     s_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for sa in await in_chunks(student_ids, lambda ids: StudentAvailability.filter(student_id__in=ids)):
-        s_windows[sa.student_id].append(WeeklyWindow(sa.weekday, sa.start_minute, sa.end_minute))
+    for sid, weekday, start, end in await in_chunks(
+        student_ids,
+        lambda ids: StudentAvailability.filter(student_id__in=ids).values_list(
+            "student_id", "weekday", "start_minute", "end_minute"
+        ),
+    ):
+        s_windows[sid].append(WeeklyWindow(weekday, start, end))
     in_scope = set(student_ids)
     considered = set(mentor_ids)
     current = await in_chunks(
@@ -147,6 +168,31 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
         fixed_load[pair.mentor_id] += 1
         start = slot_step(pair.slot_weekday, pair.slot_start_minute)
         blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
+    # R5: a substitute planned for a long absence has the seat and the slot reserved (a student of this
+    # run's scope is planned again by it).
+    for plan in await in_chunks(
+        mentor_ids,
+        lambda ids: Handover.filter(status=HandoverStatus.PLANNED, planned_mentor_id__in=ids),
+    ):
+        if plan.student_id in in_scope or plan.planned_mentor_id is None:
+            continue
+        assert plan.planned_weekday is not None and plan.planned_start_minute is not None
+        fixed_load[plan.planned_mentor_id] += 1
+        start = slot_step(plan.planned_weekday, plan.planned_start_minute)
+        blocked[plan.planned_mentor_id].append(
+            Interval(start, start + duration_steps(plan.planned_minutes or 0))
+        )
+
+    # Many people give the same weekly windows: each (zone, windows) is converted once per load (the
+    # conversion was a third of a 100,000-student load).
+    converted: dict[tuple[str, tuple[WeeklyWindow, ...]], tuple[Interval, ...]] = {}
+
+    def availability(windows: list[WeeklyWindow], tz_name: str) -> tuple[Interval, ...]:
+        key = (tz_name, tuple(windows))
+        found = converted.get(key)
+        if found is None:
+            found = converted[key] = minutes_to_steps(windows_all_year(windows, zone(tz_name), week))
+        return found
 
     mentors_in: list[MentorIn] = []
     for m in mentors:
@@ -157,7 +203,7 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
                 id=m.id,
                 projects=frozenset(facts.projects.get(m.id, set())),
                 capacity=eligibility.seats_left(fixed_load[m.id], m.capacity),
-                availability=minutes_to_steps(windows_in_paris_week(m_windows[m.id], zone(m.timezone), week)),
+                availability=availability(m_windows[m.id], m.timezone),
                 absences=tuple(blocked[m.id]),
                 languages=_languages(m.languages),
                 region=_region(m.timezone),
@@ -175,7 +221,7 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
                 project=s.current_project_id,
                 level=levels.get(s.current_project_id, 2),
                 duration_steps=duration_steps(s.session_minutes),
-                availability=minutes_to_steps(windows_in_paris_week(s_windows[s.id], zone(s.timezone), week)),
+                availability=availability(s_windows[s.id], s.timezone),
                 allowed_weekdays=frozenset(d for d in range(7) if s.allowed_weekdays & (1 << d)),
                 current_mentor_id=now.mentor_id if now else None,
                 current_start_step=slot_step(now.slot_weekday, now.slot_start_minute) if now else None,
@@ -184,7 +230,7 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
                 region=_region(s.timezone),
             )
         )
-    versions = {
+    versions: payloads.SnapshotVersions = {
         "mentors": {str(m.id): m.version for m in mentors},
         "students": {str(s.id): s.version for s in students},
         "mentorships": sorted(p.id for p in current),
@@ -197,4 +243,5 @@ async def load_snapshot(scope: dict[str, Any], week: date) -> Snapshot:
         capacity={m.id: m.capacity for m in mentors},
         fixed_load=dict(fixed_load),
         minutes={s.id: s.session_minutes for s in students},
+        path_of_project=path_of_project,
     )

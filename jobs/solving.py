@@ -27,6 +27,8 @@ _SPAWN = multiprocessing.get_context("spawn")
 # How long a cancelled child may take to stop by itself before it is killed.
 STOP_GRACE_S = 10.0
 CANCEL_POLL_S = 0.1
+# How often the pipe reader checks that the child is still there while it waits for a message.
+CHILD_CHECK_S = 0.5
 
 
 class SolverDied(RuntimeError):
@@ -100,6 +102,14 @@ def _receive(
     receive: Connection, on_progress: Callable[[Progress], None], child: multiprocessing.process.BaseProcess
 ) -> SolveResult:
     while True:
+        # Poll rather than block: EOF tells a dead child only when no other process holds the sending end
+        # (a process forked meanwhile may have inherited it); a child that is gone is gone either way.
+        if not receive.poll(CHILD_CHECK_S):
+            if child.is_alive():
+                continue
+            if not receive.poll(0):  # not even its last words arrived between the two checks
+                child.join(timeout=STOP_GRACE_S)
+                raise SolverDied(f"the solver process ended without a result (exit code {child.exitcode})")
         try:
             kind, value = receive.recv()
         except EOFError:

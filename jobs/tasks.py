@@ -5,7 +5,8 @@
 2. Load the input snapshot (versions first) and store its versions on the run.
 3. Solve in a thread (a worker) or a child process (the embedded setup, ``jobs.solving``) so the event
    loop stays alive: a ticker writes progress and the heartbeat, and watches for a cancel request, which it
-   passes to the solver.
+   passes to the solver. A large run on workers is split into parts that several workers solve, then
+   merged (``jobs.parts``); the ticker works the same, with the parts done in its progress.
 4. Store the proposal in one transaction that first checks the snapshot is still current (else
    ``stale``, with what changed).
 
@@ -25,11 +26,12 @@ from typing import Any
 from uuid import UUID
 
 from arq import Retry
+from arq.constants import default_queue_name
 
-from domain import outbox
+from domain import outbox, payloads
 from domain.enums import RunStatus
-from domain.services import runs
-from jobs import effects
+from domain.services import run_requests, run_worker
+from jobs import effects, parts
 from jobs.snapshot import Snapshot, load_snapshot
 from jobs.solving import Cancel, solve_in_process, solve_in_thread
 from jobs.transient import is_transient
@@ -50,17 +52,19 @@ class _Latest:
     """The solver thread's latest progress, read by the ticker on the event loop."""
 
     progress: Progress | None = None
-    sent: Progress | None = None
+    sent: tuple[Progress, tuple[int, int] | None] | None = None
+    parts: tuple[int, int] | None = None  # a split run: parts done, parts in all (``jobs.parts``)
 
 
-def _weights(raw: dict[str, Any]) -> Weights:
-    chosen: dict[str, Any] = {k: int(v) for k, v in raw.items() if k in runs.WEIGHT_NAMES}
+def _weights(raw: dict[str, int]) -> Weights:
+    chosen: dict[str, Any] = {k: int(v) for k, v in raw.items() if k in run_requests.WEIGHT_NAMES}
     return Weights(**chosen)
 
 
-def proposal_of(snapshot: Snapshot, result: SolveResult) -> dict[str, Any]:
-    """The stored proposal: pairs with their Paris weekly slot, unplaced students with reasons, figures."""
-    pairs = []
+def proposal_of(snapshot: Snapshot, result: SolveResult) -> payloads.Proposal:
+    """The one writer of the stored proposal: pairs with their Paris weekly slot, unplaced students with
+    reasons, figures."""
+    pairs: list[payloads.ProposedPair] = []
     for a in sorted(result.assignments, key=lambda a: a.student_id):
         weekday, step_of_day = divmod(a.start_step, STEPS_PER_DAY)
         pairs.append(
@@ -74,7 +78,7 @@ def proposal_of(snapshot: Snapshot, result: SolveResult) -> dict[str, Any]:
                 "kept": a.kept,
             }
         )
-    unplaced = [
+    unplaced: list[payloads.Unplaced] = [
         {
             "studentId": u.student_id,
             "reason": u.reason.value,
@@ -117,17 +121,17 @@ async def _run_job(ctx: dict[str, Any], run_id: str, job_try: int) -> str:
         if is_transient(exc) and job_try < MAX_TRIES:
             log.warning("run %s: transient error, retry %d: %s", run_id, job_try, exc)
             with contextlib.suppress(Exception):  # the database may be the thing that is away
-                await runs.note_retry(UUID(run_id), reason)
+                await run_worker.note_retry(UUID(run_id), reason)
             raise Retry(defer=retry_delay_s(job_try)) from exc
         log.exception("run %s failed", run_id)
         with contextlib.suppress(Exception):  # the reconciler fails it later when even this fails
-            await runs.finish(UUID(run_id), None, RunStatus.FAILED, reason)
+            await run_worker.finish(UUID(run_id), None, RunStatus.FAILED, reason)
         return "failed"
     return outcome
 
 
 async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
-    claim = await runs.claim(run_id)
+    claim = await run_worker.claim(run_id)
     if claim is None:
         return "nothing to do"
     run, attempt = claim.run, claim.attempt
@@ -138,6 +142,9 @@ async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
 
     def on_progress(progress: Progress) -> None:  # runs in the solver's (or the pipe reader's) thread
         latest.progress = progress
+
+    def on_parts(done: int, total: int) -> None:
+        latest.parts = (done, total)
 
     solve_options = SolveOptions(
         time_limit_s=float(options.get("timeLimitS", 30.0)),
@@ -151,9 +158,28 @@ async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
     ticker = asyncio.create_task(_tick(run_id, attempt, latest, cancel, started))
     try:
         snapshot = await load_snapshot(run.scope, date.fromisoformat(options["week"]))
-        if not await runs.record_snapshot(run_id, attempt, snapshot.versions):
+        if not await run_worker.record_snapshot(run_id, attempt, snapshot.versions):
             return "lost the claim"
-        result = await solver(snapshot.mentors, snapshot.students, solve_options, cancel, on_progress)
+        redis = ctx.get("redis")
+        if redis is not None and parts.should_split(ctx.get("settings"), len(snapshot.students), redis):
+            # A large run on workers: parts solved by several workers at once, then merged.
+            result = await parts.solve_split(
+                redis,
+                ctx.get("queue_name") or default_queue_name,
+                str(run_id),
+                attempt,
+                snapshot.mentors,
+                snapshot.students,
+                snapshot.path_of_project,
+                solve_options,
+                ctx["settings"].split_parts,
+                cancel,
+                on_progress,
+                on_parts,
+                heartbeat_timeout_s=float(ctx.get("heartbeat_timeout_s", 30.0)),
+            )
+        else:
+            result = await solver(snapshot.mentors, snapshot.students, solve_options, cancel, on_progress)
     except asyncio.CancelledError:
         cancel.set()  # the job was cancelled (shutdown, arq timeout): stop the solver too
         raise
@@ -162,15 +188,31 @@ async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
         with contextlib.suppress(asyncio.CancelledError):
             await ticker
     if cancel.is_set() or result.status == "cancelled":
-        await runs.finish(run_id, attempt, RunStatus.CANCELLED, "cancelled while solving")
+        await run_worker.finish(run_id, attempt, RunStatus.CANCELLED, "cancelled while solving")
         return "cancelled"
     if result.status == "infeasible_input":
-        await runs.finish(
+        await run_worker.finish(
             run_id, attempt, RunStatus.FAILED, "solver refused the input: " + "; ".join(result.errors)
         )
         return "failed"
-    status = await runs.store_proposal(run_id, attempt, proposal_of(snapshot, result))
+    status = await run_worker.store_proposal(run_id, attempt, proposal_of(snapshot, result))
     return status.value if status else "lost the claim"
+
+
+def _unsent(latest: _Latest, started: float) -> payloads.RunProgress | None:
+    """The progress not yet published (the solver's and, for a split run, the parts solved), or None."""
+    progress = latest.progress
+    if progress is None or (progress, latest.parts) == latest.sent:
+        return None
+    payload = payloads.progress(
+        elapsed_s=round(time.monotonic() - started, 3),
+        placed=progress.placed,
+        upper_bound=progress.upper_bound,
+        phase=progress.phase,
+    )
+    if latest.parts is not None:
+        payload["partsDone"], payload["partsTotal"] = latest.parts
+    return payload
 
 
 async def _tick(
@@ -183,24 +225,17 @@ async def _tick(
     """While the solver runs: heartbeat, progress (when it changed) and the cancel flag, every tick."""
     while True:
         await asyncio.sleep(TICK_S)
-        progress = latest.progress
-        payload = None
-        if progress is not None and progress != latest.sent:
-            payload = {
-                "elapsedS": round(time.monotonic() - started, 3),
-                "placed": progress.placed,
-                "upperBound": progress.upper_bound,
-                "phase": progress.phase,
-            }
+        progress, parts_seen = latest.progress, latest.parts
+        payload = _unsent(latest, started)
         try:
-            cancelled = await runs.heartbeat(run_id, attempt, payload)
+            cancelled = await run_worker.heartbeat(run_id, attempt, payload)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the database is away: the solver goes on, the commit step retries
             log.warning("run %s: heartbeat failed: %s: %s", run_id, type(exc).__name__, exc)
             continue
-        if payload is not None:
-            latest.sent = progress
+        if payload is not None and progress is not None:
+            latest.sent = (progress, parts_seen)
         if cancelled is None or cancelled:
             # Cancelled by staff, or another worker took the run over: stop solving.
             cancel.set()

@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from api import services
-from api.settings import Settings
 from domain.enums import AssessmentStatus, RunStatus, SessionKind, SessionStatus
 from domain.errors import DomainError
 from domain.invariants import INVARIANTS, check_all
@@ -45,11 +43,15 @@ from domain.services import (
     mentors,
     mentorships,
     progress,
+    run_publish,
+    run_requests,
     runs,
     sessions,
     students,
     submissions,
 )
+from infra import connections
+from infra.settings import Settings
 from jobs import daily, tasks
 from scenarios.term import TermConfig, build_world, default_first_week
 
@@ -126,9 +128,9 @@ class Driver:
         return f"student {waiting} with mentor {mentor} from {day}"
 
     async def run_and_publish(self) -> str:
-        run = await runs.start_run(
-            runs.RunScope(),
-            runs.RunOptions(
+        run = await run_requests.start_run(
+            run_requests.RunScope(),
+            run_requests.RunOptions(
                 time_limit_s=RUN_TIME_LIMIT_S, week=week_monday(self.today) + timedelta(days=7), seed=1
             ),
             requested_by=ACTOR,
@@ -148,18 +150,16 @@ class Driver:
         run = await runs.get_run(run_id)
         if run.status is not RunStatus.SUCCEEDED:
             return f"run {run.status.value}"
-        pairs = (run.result or {}).get("pairs", [])
+        pairs = run.result["pairs"] if run.result else []
         reject = [p["studentId"] for p in pairs if self.rng.random() < 0.1]
-        outcome = await runs.publish_run(run_id, reject=reject, actor=ACTOR)
+        outcome = await run_publish.publish_run(run_id, reject=reject, actor=ACTOR, today=self.today)
         return f"published {len(outcome.created)} pairs, rejected {reject}"
 
     async def book(self) -> str:
         pair = await self.current_pair()
         if pair is None:
             return "no pair"
-        has_discovery = await Session.filter(
-            mentorship_id=pair.id, kind=SessionKind.DISCOVERY, status__in=list(sessions.DISCOVERY_HELD)
-        ).exists()
+        has_discovery = await sessions.discovery_of(pair) is not None
         kind = SessionKind.REGULAR if has_discovery else SessionKind.DISCOVERY
         if self.rng.random() < 0.1:
             kind = self.rng.choice(list(SessionKind))
@@ -454,14 +454,14 @@ async def main_async(args: argparse.Namespace) -> int:
 
     settings = Settings(database_url=args.database_url)
     await _fresh_database(args.database_url)
-    await services.connect_database(settings)
+    await connections.connect_database(settings)
     try:
-        await services.migrate()
+        await connections.migrate()
         outcome = await run(args.operations, settings, seed=args.seed, progress_every=args.progress)
         print(summary(outcome))
         return 1 if outcome.violations or outcome.unexpected else 0
     finally:
-        await services.disconnect()
+        await connections.disconnect()
 
 
 def main() -> int:

@@ -11,8 +11,9 @@ Each week, in order:
    notices (R6: a restricted run re-matches the leaver's students);
 3. a matching run for every waiting student, planned on this week, published by "staff";
 4. the week's sessions: a discovery session for a new pair, the weekly slot otherwise, catch-ups for
-   sessions an absence cancelled the week before; then each session is held and ended (billed) or
-   late-cancelled;
+   sessions an absence cancelled the week before; then, day by day, the daily step (as the hourly job
+   would: a last day or an absence's start does not wait for Monday) and each of the day's sessions
+   held and ended (billed) or late-cancelled;
 5. the figures of the week, and every invariant of ``domain.invariants`` checked over the database
    (``mentormatch check`` runs the same checker).
 
@@ -37,8 +38,6 @@ from uuid import UUID
 
 import asyncpg
 
-from api import services
-from api.settings import Settings
 from domain.enums import (
     MentorStatus,
     PairingAction,
@@ -62,17 +61,22 @@ from domain.paris_time import PARIS, WeeklyWindow, local_to_utc, week_monday
 from domain.seed import CATALOGUE
 from domain.services import (
     absences,
+    assessments,
     change_requests,
     departures,
     eligibility,
     mentors,
     paths,
     progress,
+    run_publish,
+    run_requests,
     runs,
     sessions,
     students,
     submissions,
 )
+from infra import connections
+from infra.settings import Settings
 from jobs import daily, tasks
 
 ACTOR = "staff:scenario"
@@ -153,6 +157,17 @@ def _student_windows(rng: random.Random) -> list[WeeklyWindow]:
     return [WeeklyWindow(d, rng.choice([17, 18, 19]) * 60, rng.choice([21, 22]) * 60) for d in days]
 
 
+def _profile_of(learner: Student) -> students.StudentPatch:
+    """What a mentor writes into an empty profile (R10), keeping what is there."""
+    return students.StudentPatch(
+        phone=learner.phone or f"+33 6 {learner.id % 100:02d} {learner.id // 100 % 100:02d} 00 00",
+        address=learner.address or f"{learner.id} rue de la Paix, Paris",
+        photo_url=learner.photo_url or f"https://photos.example.org/students/{learner.id}.jpg",
+        latest_diploma=learner.latest_diploma or "Baccalauréat",
+        training_objective=learner.training_objective or "Change careers into software development",
+    )
+
+
 async def build_world(config: TermConfig, rng: random.Random, today: date) -> Term:
     term = Term(config)
     catalogue: list[list[int]] = []
@@ -210,14 +225,14 @@ async def run_and_publish(run_id: UUID) -> tuple[int, float]:
     run = await runs.get_run(run_id)
     if run.status is not RunStatus.SUCCEEDED:
         return 0, elapsed
-    outcome = await runs.publish_run(run_id, actor=ACTOR)
+    outcome = await run_publish.publish_run(run_id, actor=ACTOR)
     return len(outcome.created), elapsed
 
 
 async def matching_run(monday: date, config: TermConfig, student_ids: list[int] | None = None) -> UUID:
-    run = await runs.start_run(
-        runs.RunScope(student_ids=student_ids),
-        runs.RunOptions(time_limit_s=config.time_limit_s, week=monday, seed=config.seed),
+    run = await run_requests.start_run(
+        run_requests.RunScope(student_ids=student_ids),
+        run_requests.RunOptions(time_limit_s=config.time_limit_s, week=monday, seed=config.seed),
         requested_by=ACTOR,
     )
     return run.id
@@ -240,9 +255,7 @@ async def book_week(monday: date, row: WeekRow, catch_up_for: set[int]) -> None:
     for m in await Mentorship.filter(ended_on__isnull=True).order_by("id"):
         if m.started_on > monday + timedelta(days=6):
             continue
-        has_discovery = await Session.filter(
-            mentorship_id=m.id, kind=SessionKind.DISCOVERY, status__in=list(sessions.DISCOVERY_HELD)
-        ).exists()
+        has_discovery = await sessions.discovery_of(m) is not None
         try:
             if not has_discovery:
                 for week in (monday, monday + timedelta(days=7)):
@@ -305,13 +318,11 @@ def _week_bounds(monday: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def hold_week(monday: date, row: WeekRow, rng: random.Random, settings: Settings) -> None:
-    """Every scheduled session of the week happens (or is late-cancelled) and is ended, hence billed."""
-    start, end = _week_bounds(monday)
-    week_sessions = await Session.filter(
+async def _hold(start: datetime, end: datetime, rng: random.Random, settings: Settings) -> None:
+    day_sessions = await Session.filter(
         starts_at__gte=start, starts_at__lt=end, status=SessionStatus.SCHEDULED
     ).order_by("starts_at", "id")
-    for s in week_sessions:
+    for s in day_sessions:
         roll = rng.random()
         if roll < 0.02:
             await sessions.cancel_session(s.id, settings.rates, now=s.starts_at - timedelta(hours=3))
@@ -321,6 +332,22 @@ async def hold_week(monday: date, row: WeekRow, rng: random.Random, settings: Se
         await sessions.end_session(
             sessions.EndInput(s.id, status=status, notes="held"), settings.rates, now=after
         )
+
+
+async def hold_week(monday: date, row: WeekRow, rng: random.Random, settings: Settings) -> None:
+    """The week day by day: each morning from Tuesday on, the daily step (``jobs.daily``: in production
+    it runs every hour, so a last day or an absence's start never waits for the next Monday; Monday's
+    ran before the week's requests); then every scheduled session of the day happens (or is
+    late-cancelled) and is ended, hence billed."""
+    start, end = _week_bounds(monday)
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        if offset:
+            due = await daily.apply_due(day)
+            row.returned += due.get("returned", 0)
+            row.left += due.get("left", 0)
+        day_start, day_end = _week_bounds(day)[0], _week_bounds(day + timedelta(days=1))[0]
+        await _hold(day_start, day_end, rng, settings)
     ended = await Session.filter(starts_at__gte=start, starts_at__lt=end).exclude(
         status=SessionStatus.SCHEDULED
     )
@@ -359,7 +386,12 @@ async def requests_of_the_week(monday: date, term: Term, row: WeekRow, rng: rand
             try:
                 # R20: the mentor marks the project submitted and verified before its presentation is
                 # scheduled.
-                project_id = (await Student.get(id=m.student_id)).current_project_id
+                learner = await Student.get(id=m.student_id)
+                project_id = learner.current_project_id
+                # R10: the mentor fills in the profile (in the seeds, at the discovery session); here at
+                # the latest before the first presentation, whose assessor checks it.
+                if await assessments.profile_gaps(learner):
+                    await students.update_student(m.student_id, _profile_of(learner))
                 await submissions.mark_submitted(m.student_id, project_id, actor=f"mentor:{m.mentor_id}")
                 await submissions.verify(m.student_id, project_id, actor=f"mentor:{m.mentor_id}")
                 outcome = await progress.finish_project(m.student_id, actor=ACTOR, today=monday)
@@ -473,8 +505,8 @@ async def simulate(config: TermConfig, settings: Settings, *, progress_line: Any
         run_id = await matching_run(monday, config)
         _created, elapsed = await run_and_publish(run_id)
         row.run_s += elapsed
-        result = (await runs.get_run(run_id)).result or {}
-        term.unplaced_reasons = Counter(u["reason"] for u in result.get("unplaced", []))
+        result = (await runs.get_run(run_id)).result
+        term.unplaced_reasons = Counter(u["reason"] for u in (result["unplaced"] if result else []))
         await book_week(monday, row, catch_up_for)
         await hold_week(monday, row, rng, settings)
         catch_up_for = await cancelled_by_absence(monday)
@@ -583,9 +615,9 @@ async def main_async(args: argparse.Namespace) -> int:
         await _fresh_database(args.database_url)
     elif args.database_url.startswith("sqlite://"):
         await asyncio.to_thread(_claim_sqlite, Path(args.database_url.removeprefix("sqlite://")))
-    await services.connect_database(settings)
+    await connections.connect_database(settings)
     try:
-        await services.migrate()
+        await connections.migrate()
         if await Student.exists():
             raise SystemExit("the database is not empty: give a new one, or --fresh to start it over")
         config = TermConfig(
@@ -608,7 +640,7 @@ async def main_async(args: argparse.Namespace) -> int:
             print("  " + v)
         return 1 if term.violations else 0
     finally:
-        await services.disconnect()
+        await connections.disconnect()
 
 
 def main() -> int:

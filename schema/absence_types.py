@@ -13,8 +13,9 @@ from schema.context import Info
 HandoverStatus = strawberry.enum(
     enums.HandoverStatus,
     name="HandoverStatus",
-    description="A long absence (R5): the student waits for a substitute, has one, is back, or the hand-over "
-    "was cancelled (or the student could not go back: see note).",
+    description="A long absence (R5): the student waits for a substitute, has one planned (they stay with "
+    "their mentor until the absence starts), has one, is back, or the hand-over was cancelled (or the "
+    "student could not go back: see note).",
 )
 
 
@@ -26,6 +27,13 @@ class Handover:
     substitute_mentorship_id: int | None = strawberry.field(description="The substitute's pair.")
     returned_mentorship_id: int | None = strawberry.field(description="The pair with the mentor on return.")
     note: str = strawberry.field(description="Why the student did not go back, when they did not.")
+    planned_mentor_id: int | None = strawberry.field(
+        description="The substitute a published hand-over run chose; the student goes to them on "
+        "plannedStartsOn (the daily step), not before the absence starts."
+    )
+    planned_starts_on: date | None = strawberry.field(description="The substitute's pair's first day.")
+    planned_weekday: int | None = strawberry.field(description="The substitute's weekly slot (0 Monday).")
+    planned_start_minute: int | None = strawberry.field(description="Minutes after midnight, Paris time.")
 
     @staticmethod
     def of(row: models.Handover) -> Handover:
@@ -36,6 +44,10 @@ class Handover:
             substitute_mentorship_id=row.substitute_id,
             returned_mentorship_id=row.returned_id,
             note=row.note,
+            planned_mentor_id=row.planned_mentor_id,
+            planned_starts_on=row.planned_starts_on,
+            planned_weekday=row.planned_weekday,
+            planned_start_minute=row.planned_start_minute,
         )
 
 

@@ -1,17 +1,41 @@
-"""The per-request context: settings and a fresh set of DataLoaders (no cache shared between requests)."""
+"""The per-request context: settings and a fresh set of DataLoaders (no cache shared between requests);
+which principal a token stands for (``Principals``), shared with the HTTP rate limit."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
-from api.limits import Principals
-from api.settings import Settings
 from domain.access import ANONYMOUS, Viewer
+from domain.services.tokens import hash_token
+from infra.settings import Settings
 from schema.loaders import Loaders
+
+
+class Principals:
+    """Which token id a token's hash stands for, learnt when the token authenticates (and forgotten when
+    it is refused): the rate limit keys on the principal without any SQL of its own."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._ids: OrderedDict[str, int] = OrderedDict()
+
+    def remember(self, token: str, token_id: int) -> None:
+        key = hash_token(token)
+        self._ids[key] = token_id
+        self._ids.move_to_end(key)
+        while len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+
+    def forget(self, token: str) -> None:
+        self._ids.pop(hash_token(token), None)
+
+    def token_id(self, token: str | None) -> int | None:
+        return None if token is None else self._ids.get(hash_token(token))
 
 
 @dataclass
@@ -50,7 +74,7 @@ class Context:
             return self.viewer
         from domain.services.tokens import identify
 
-        viewer = await identify(self.token)
+        viewer = await identify(self.token, max_age_s=self.settings.token_cache_s)
         if viewer is None or viewer.token_id is None:
             self.token_rejected = True
             if self.principals is not None and self.token is not None:

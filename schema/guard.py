@@ -1,6 +1,6 @@
 """Authorization on every field and every object.
 
-A schema extension wraps every resolver:
+``guarded`` wraps, at schema build time (schema.build), every resolver whose value may need a check:
 - a root field (Query, Mutation, Subscription) first passes its policy (schema.policies);
 - every object a resolver returns (alone, in a list, or as a connection edge's node) is shown only to a
   viewer who may read it, else it is treated as missing: null, dropped from the list, or NotFoundError in
@@ -13,21 +13,27 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any
 
 from graphql import (
     ExecutionResult,
     GraphQLEnumType,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLList,
+    GraphQLNamedType,
     GraphQLNonNull,
+    GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLScalarType,
+    GraphQLSchema,
     GraphQLUnionType,
     get_named_type,
 )
 from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from domain.access import Viewer, may_read_private_comment, may_read_session, owns_pair
 from domain.errors import ErrorCode
@@ -40,6 +46,7 @@ from schema.types import Mentor, Mentorship, Session, Student
 
 ROOTS = frozenset({"Query", "Mutation", "Subscription"})
 PRIVATE_FIELDS = {("Session", "privateComment")}
+DEFINITION_BACKREF = GraphQLCoreConverter.DEFINITION_BACKREF
 
 
 class Refused(GraphQLError):
@@ -102,6 +109,50 @@ def _refusal(info: GraphQLResolveInfo[Context]) -> object:
     raise refused(info.context.viewer)
 
 
+# Objects checked by ``may_read`` (any other object may be read by whoever may read its parent).
+CHECKED_TYPES: tuple[type, ...] = (Mentor, Student, Mentorship, Session, Assessment)
+_GUARDED_FIELDS: dict[int, frozenset[tuple[str, str]]] = {}
+
+
+def _may_hold_checked(gtype: GraphQLNamedType) -> bool:
+    """Can a value of this GraphQL type be (or, for a connection's edge, hold as its node) an object that
+    ``may_read`` checks? Interfaces and unions answer for their possible types; anything not built by
+    strawberry is guarded."""
+    if isinstance(gtype, GraphQLScalarType | GraphQLEnumType):
+        return False
+    if isinstance(gtype, GraphQLUnionType):
+        return any(_may_hold_checked(t) for t in gtype.types)
+    if not isinstance(gtype, GraphQLObjectType):  # interfaces: guarded whatever implements them
+        return True
+    definition = (gtype.extensions or {}).get(DEFINITION_BACKREF)
+    origin = getattr(definition, "origin", None)
+    if not isinstance(origin, type):
+        return True
+    return issubclass(origin, (*CHECKED_TYPES, Edge))
+
+
+def guarded_fields(schema: GraphQLSchema) -> frozenset[tuple[str, str]]:
+    """The (parent type, field) pairs whose resolvers go through ``AccessGuard._guarded``: every root
+    field (its policy), the private fields, and every field whose value may hold an object that
+    ``may_read`` checks (alone, in a list or as an edge's node). Decided once per schema: the types do
+    not change between requests. Introspection fields are never guarded (they read the schema)."""
+    found = _GUARDED_FIELDS.get(id(schema))
+    if found is not None:
+        return found
+    pairs: set[tuple[str, str]] = set(PRIVATE_FIELDS)
+    for name, gtype in schema.type_map.items():
+        if name.startswith("__") or not isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType):
+            continue
+        for field_name, field in gtype.fields.items():
+            if field_name.startswith("__"):
+                continue
+            if name in ROOTS or _may_hold_checked(get_named_type(field.type)):
+                pairs.add((name, field_name))
+    found = frozenset(pairs)
+    _GUARDED_FIELDS[id(schema)] = found
+    return found
+
+
 INVALID_TOKEN = "the bearer token is invalid, expired or revoked: sign in again"
 
 
@@ -122,77 +173,65 @@ class AccessGuard(SchemaExtension):
                 )
         yield
 
-    def resolve(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo[Context],
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        """Scalar fields of an object already checked need no check of their own: they take the fast,
-        synchronous path (most fields of a response); everything else is checked in ``_guarded``."""
-        parent = info.parent_type.name
-        if (
-            parent not in ROOTS
-            and (parent, info.field_name) not in PRIVATE_FIELDS
-            and isinstance(get_named_type(info.return_type), GraphQLScalarType | GraphQLEnumType)
-        ):
-            return _next(root, info, *args, **kwargs)
-        return self._guarded(_next, root, info, *args, **kwargs)
 
-    async def _guarded(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: GraphQLResolveInfo[Context],
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        parent = info.parent_type.name
-        field = info.field_name
-        if parent.startswith("__") or field.startswith("__"):
-            return await _await(_next(root, info, *args, **kwargs))
-        viewer = await info.context.current_viewer()
-        if parent in ROOTS:
-            policy = policy_for(parent, field)
-            if not await policy(viewer, kwargs):
-                if parent == "Subscription":
-                    raise refused(viewer)
-                return _refusal(info)
-        result = _next(root, info, *args, **kwargs)
-        if inspect.isasyncgen(result):
-            return result
-        result = await _await(result)
-        if parent == "Subscription" and result is None:
-            # Executed as a one-off (a subscription POSTed over HTTP), not streamed: say where to go.
-            raise Refused(
-                "subscriptions are served over the websocket (graphql-transport-ws) on this path",
-                extensions={"code": "BAD_REQUEST"},
-            )
-        if (parent, field) in PRIVATE_FIELDS:
-            loaders = info.context.loaders
-            pair = await loaders.mentorship.load(root.mentorship_id)
-            current = await loaders.current_mentorship_by_student.load(pair.student_id) if pair else None
-            if pair is None or not may_read_private_comment(
-                viewer, pair.mentor_id, current.mentor_id if current is not None else None
-            ):
-                return None if not isinstance(info.return_type, GraphQLNonNull) else ""
-            return result
-        return await self._filter(viewer, result, info)
+def guard(resolver: Callable[..., Any]) -> Callable[..., Any]:
+    """``resolver`` checked by ``guarded`` (installed at schema build time on the fields listed by
+    ``guarded_fields``)."""
+    return partial(guarded, resolver)
 
-    async def _filter(self, viewer: Viewer, result: Any, info: GraphQLResolveInfo[Context]) -> Any:
-        context = info.context
-        if isinstance(result, list):
-            kept = []
-            for item in result:
-                node = item.node if isinstance(item, Edge) else item
-                if await may_read(viewer, node, context):
-                    kept.append(item)
-            return kept
-        if result is not None and not await may_read(viewer, result, context):
+
+async def guarded(
+    _next: Callable[..., Any],
+    root: Any,
+    info: GraphQLResolveInfo[Context],
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    parent = info.parent_type.name
+    field = info.field_name
+    if parent.startswith("__") or field.startswith("__"):
+        return await _await(_next(root, info, *args, **kwargs))
+    viewer = await info.context.current_viewer()
+    if parent in ROOTS:
+        policy = policy_for(parent, field)
+        if not await policy(viewer, kwargs):
+            if parent == "Subscription":
+                raise refused(viewer)
             return _refusal(info)
+    result = _next(root, info, *args, **kwargs)
+    if inspect.isasyncgen(result):
         return result
+    result = await _await(result)
+    if parent == "Subscription" and result is None:
+        # Executed as a one-off (a subscription POSTed over HTTP), not streamed: say where to go.
+        raise Refused(
+            "subscriptions are served over the websocket (graphql-transport-ws) on this path",
+            extensions={"code": "BAD_REQUEST"},
+        )
+    if (parent, field) in PRIVATE_FIELDS:
+        loaders = info.context.loaders
+        pair = await loaders.mentorship.load(root.mentorship_id)
+        current = await loaders.current_mentorship_by_student.load(pair.student_id) if pair else None
+        if pair is None or not may_read_private_comment(
+            viewer, pair.mentor_id, current.mentor_id if current is not None else None
+        ):
+            return None if not isinstance(info.return_type, GraphQLNonNull) else ""
+        return result
+    return await _filter(viewer, result, info)
+
+
+async def _filter(viewer: Viewer, result: Any, info: GraphQLResolveInfo[Context]) -> Any:
+    context = info.context
+    if isinstance(result, list):
+        kept = []
+        for item in result:
+            node = item.node if isinstance(item, Edge) else item
+            if await may_read(viewer, node, context):
+                kept.append(item)
+        return kept
+    if result is not None and not await may_read(viewer, result, context):
+        return _refusal(info)
+    return result
 
 
 async def _await(value: Any) -> Any:

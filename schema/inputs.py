@@ -1,12 +1,13 @@
-"""GraphQL input types and their conversion to the domain services' plain inputs, and ``InputValidation``:
+"""GraphQL input types and their conversion to the domain services' plain inputs, and ``check_inputs``:
 the checks every argument of every field passes before its resolver runs.
 
-``InputValidation`` refuses, with a typed error naming the field (``VALIDATION``), whatever the database or
-the time conversions could not take: text with NUL characters or lone surrogates (anywhere), text longer than
-the column it is stored in and numbers outside a small-integer column (inputs listed in
-``COLUMNS_OF_INPUT``), and dates outside ``EARLIEST_DATE``..``LATEST_DATE``. A mutation answers with its
-``ValidationError``; a query field with a GraphQL error carrying ``code`` and ``field``, as does a domain
-error raised by a nested field with arguments (a page size, a cursor, a week).
+``checked`` (installed by ``schema.build`` on every field with arguments) refuses, with a typed error
+naming the field (``VALIDATION``), whatever the database or the time conversions could not take: text
+with NUL characters or lone surrogates (anywhere), text longer than the column it is stored in and
+numbers outside a small-integer column (inputs listed in ``COLUMNS_OF_INPUT``), and dates outside
+``EARLIEST_DATE``..``LATEST_DATE``. A mutation answers with its ``ValidationError``; a query field with a
+GraphQL error carrying ``code`` and ``field``, as does a domain error raised by a nested field with
+arguments (a page size, a cursor, a week).
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 import strawberry
 from graphql import (
     GraphQLEnumType,
-    GraphQLError,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
@@ -28,14 +29,13 @@ from graphql import (
     GraphQLUnionType,
     get_nullable_type,
 )
-from strawberry.extensions import SchemaExtension
 from tortoise import fields
 from tortoise.models import Model
 
 from domain import models
 from domain.errors import DomainError, ValidationFailed
 from domain.paris_time import WeeklyWindow, parse_wall_time, require_supported_date
-from schema.errors import to_graphql_error
+from schema.errors import ValidationError, coded
 from schema.types import Funding, MentorStatus, StudentStatus
 
 
@@ -259,41 +259,42 @@ def check_arguments(info: GraphQLResolveInfo[Any], arguments: Mapping[str, Any])
             check_value(value, spec.type, field="" if name == "input" else name, column=None)
 
 
-def _as_graphql_error(error: DomainError) -> GraphQLError:
-    return GraphQLError(error.message, extensions={"code": error.code.value, "field": error.field})
-
-
 def _refusal(info: GraphQLResolveInfo[Any], error: DomainError) -> Any:
     """A mutation's typed error when its result union has one; a coded GraphQL error otherwise."""
     result_type = get_nullable_type(info.return_type)
     if isinstance(result_type, GraphQLUnionType) and "ValidationError" in {t.name for t in result_type.types}:
-        return to_graphql_error(error)
-    raise _as_graphql_error(error)
+        return ValidationError.of(error)
+    raise coded(error)
 
 
-class InputValidation(SchemaExtension):
-    def resolve(
-        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo[Any], *args: Any, **kwargs: Any
-    ) -> Any:
-        if not kwargs:  # most fields: nothing to check, the fast path
-            return _next(root, info, *args, **kwargs)
-        try:
-            check_arguments(info, kwargs)
-        except DomainError as error:
-            return _refusal(info, error)
-        if info.parent_type.name in ROOTS:  # their resolvers type their own errors (attempt, _typed)
-            return _next(root, info, *args, **kwargs)
-        try:
-            result = _next(root, info, *args, **kwargs)
-        except DomainError as error:
-            raise _as_graphql_error(error) from error
-        if inspect.isawaitable(result):
-            return _typed(result)
-        return result
+def check_inputs(resolver: Callable[..., Any]) -> Callable[..., Any]:
+    """``resolver`` with its arguments checked by ``checked`` first (installed at schema build time on
+    every field that has arguments: the others have nothing to check)."""
+    return partial(checked, resolver)
+
+
+def checked(
+    _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo[Any], *args: Any, **kwargs: Any
+) -> Any:
+    if not kwargs:  # every argument omitted (and none has a default): nothing to check
+        return _next(root, info, *args, **kwargs)
+    try:
+        check_arguments(info, kwargs)
+    except DomainError as error:
+        return _refusal(info, error)
+    if info.parent_type.name in ROOTS:  # their resolvers type their own errors (Refusals)
+        return _next(root, info, *args, **kwargs)
+    try:
+        result = _next(root, info, *args, **kwargs)
+    except DomainError as error:
+        raise coded(error) from error
+    if inspect.isawaitable(result):
+        return _typed(result)
+    return result
 
 
 async def _typed(pending: Any) -> Any:
     try:
         return await pending
     except DomainError as error:
-        raise _as_graphql_error(error) from error
+        raise coded(error) from error

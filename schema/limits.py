@@ -206,9 +206,31 @@ class ProductionExecutor(Executor):
     hide_suggestions_in_errors = True
 
 
+class KnownCosts:
+    """Costs of query texts whose cost reads no variable (a bounded LRU, one per schema): walking the
+    document again gives the same number. A cost that reads a variable (``first: $n``) is computed for
+    every request."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self.size = size
+        self._costs: OrderedDict[tuple[str, str | None], int] = OrderedDict()
+
+    def get(self, key: tuple[str, str | None]) -> int | None:
+        cost = self._costs.get(key)
+        if cost is not None:
+            self._costs.move_to_end(key)
+        return cost
+
+    def put(self, key: tuple[str, str | None], cost: int) -> None:
+        self._costs[key] = cost
+        while len(self._costs) > self.size:
+            self._costs.popitem(last=False)
+
+
 class CostLimiter(SchemaExtension):
-    def __init__(self, *, max_cost: int) -> None:
+    def __init__(self, *, max_cost: int, known_costs: KnownCosts | None = None) -> None:
         self.max_cost = max_cost
+        self.known_costs = known_costs if known_costs is not None else KnownCosts(0)
         self.cost: int | None = None
 
     def on_validate(self) -> Iterator[None]:
@@ -222,10 +244,29 @@ class CostLimiter(SchemaExtension):
         document = context.graphql_document
         if context.pre_execution_errors or document is None:
             return
+        key = (context.query or "", context.operation_name)
+        total = self.known_costs.get(key) if context.query is not None else None
+        if total is None:
+            total, read_variables = self._walk(document)
+            if not read_variables and context.query is not None:
+                self.known_costs.put(key, total)
+        self.cost = total
+        if total > self.max_cost:
+            context.pre_execution_errors = [
+                GraphQLError(
+                    f"query cost {total} exceeds the limit of {self.max_cost}: ask for smaller pages",
+                    extensions={"code": "COST_LIMIT", "cost": total, "limit": self.max_cost},
+                )
+            ]
+
+    def _walk(self, document: DocumentNode) -> tuple[int, bool]:
+        """The operation's cost, and whether it read a variable."""
+        context = self.execution_context
         schema: GraphQLSchema = context.schema._schema
         fragments = fragments_of(document)
         sent = context.variables if isinstance(context.variables, Mapping) else {}
         total = 0
+        read_variables = False
         for definition in document.definitions:
             if not isinstance(definition, OperationDefinitionNode):
                 continue
@@ -237,15 +278,10 @@ class CostLimiter(SchemaExtension):
                 if name not in variables and variable.default_value is not None:
                     variables[name] = value_from_ast_untyped(variable.default_value)
             root = schema.get_root_type(definition.operation)
-            total += _CostWalker(schema, fragments, variables).cost(definition.selection_set, root)
-        self.cost = total
-        if total > self.max_cost:
-            context.pre_execution_errors = [
-                GraphQLError(
-                    f"query cost {total} exceeds the limit of {self.max_cost}: ask for smaller pages",
-                    extensions={"code": "COST_LIMIT", "cost": total, "limit": self.max_cost},
-                )
-            ]
+            walker = _CostWalker(schema, fragments, variables)
+            total += walker.cost(definition.selection_set, root)
+            read_variables = read_variables or walker.read_variables
+        return total, read_variables
 
     def get_results(self) -> dict[str, Any]:
         return {} if self.cost is None else {"cost": {"requested": self.cost, "limit": self.max_cost}}
@@ -268,6 +304,7 @@ class _CostWalker:
         # A named fragment costs the same wherever it is spread on the same type: computed once, so a
         # fragment spread twice in a fragment spread twice... costs a multiplication, not a walk.
         self.fragment_costs: dict[tuple[str, str], int] = {}
+        self.read_variables = False
 
     def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
         if selection_set is None or parent is None:
@@ -324,11 +361,11 @@ class _CostWalker:
         for argument in node.arguments or ():
             if argument.name.value != "first":
                 continue
-            value = (
-                self.variables.get(argument.value.name.value)
-                if isinstance(argument.value, VariableNode)
-                else value_from_ast_untyped(argument.value)
-            )
+            if isinstance(argument.value, VariableNode):
+                self.read_variables = True
+                value = self.variables.get(argument.value.name.value)
+            else:
+                value = value_from_ast_untyped(argument.value)
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             if isinstance(value, int) and not isinstance(value, bool):

@@ -12,7 +12,9 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from domain import payloads
 from domain.models import (
+    Certification,
     DiscoveryNote,
     Handover,
     MatchingRun,
@@ -23,12 +25,14 @@ from domain.models import (
     PairingChange,
     Path,
     Project,
+    RunReview,
     Session,
     Student,
     StudentAvailability,
 )
 from domain.paris_time import PARIS, local_to_utc
-from domain.services.run_review import Review, review_many
+from domain.services import run_review
+from domain.services.run_review import MentorLoad, PairChange, Review, review_many
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -66,7 +70,7 @@ def paris_week_bounds(day: date) -> tuple[datetime, datetime]:
 class Loaders:
     def __init__(self) -> None:
         self.path: DataLoader[int, Path | None] = _by_id(Path)
-        self.project: DataLoader[int, Project | None] = _by_id(Project)
+        self.project: DataLoader[int, Project | None] = DataLoader(load_fn=self._projects)
         self.mentor: DataLoader[int, Mentor | None] = _by_id(Mentor)
         self.student: DataLoader[int, Student | None] = _by_id(Student)
         self.mentorship: DataLoader[int, Mentorship | None] = _by_id(Mentorship)
@@ -97,6 +101,9 @@ class Loaders:
         self.handovers_by_absence: DataLoader[int, list[Handover]] = DataLoader(
             load_fn=self._handovers_by_absence
         )
+        self.certification_by_student: DataLoader[int, Certification | None] = DataLoader(
+            load_fn=self._certifications
+        )
         # Keyed by the run row, whose stored proposal it reviews against the current pairs; batched but not
         # cached, so that a run shown again after a mutation of the same request is reviewed afresh.
         # Runs read whole (with their stored result and snapshot) when a list that read them partially
@@ -105,11 +112,27 @@ class Loaders:
         self.review_of_run: DataLoader[MatchingRun, Review | None] = DataLoader(
             load_fn=review_many, cache=False
         )
+        # A run's review stored as rows with its proposal (none for a run stored before migration 0013),
+        # and its whole lists (the deprecated unpaged fields), each one query for all the runs asked.
+        self.stored_review: DataLoader[UUID, RunReview | None] = DataLoader(load_fn=run_review.stored_reviews)
+        self.stored_pairs: DataLoader[UUID, list[PairChange]] = DataLoader(load_fn=run_review.stored_pairs)
+        self.stored_loads: DataLoader[UUID, list[MentorLoad]] = DataLoader(load_fn=run_review.stored_loads)
+        self.stored_unplaced: DataLoader[UUID, list[payloads.Unplaced]] = DataLoader(
+            load_fn=run_review.stored_unplaced
+        )
 
     async def projects_of_mentor(self, mentor_id: int) -> list[Project]:
         ids = await self.project_ids_by_mentor.load(mentor_id)
         projects = await self.project.load_many(ids)
         return [p for p in projects if p is not None]
+
+    async def _projects(self, ids: list[int]) -> list[Project | None]:
+        """Projects with their path (primed: a project's path is the next thing asked for)."""
+        found = {}
+        for row in await Project.filter(id__in=ids).select_related("path"):
+            self.path.prime(row.path_id, row.path)
+            found[row.id] = row
+        return [found.get(i) for i in ids]
 
     async def _project_ids(self, mentor_ids: list[int]) -> list[list[int]]:
         rows: list[dict[str, Any]] = await Mentor.filter(id__in=mentor_ids).values("id", "projects__id")
@@ -133,6 +156,7 @@ class Loaders:
         for row in rows:
             self.student.prime(row.student_id, row.student)
             self.current_mentorship_by_student.prime(row.student_id, row)
+            self.mentorship.prime(row.id, row)
         return _group(rows, lambda m: m.mentor_id, mentor_ids)
 
     async def _current_by_student(self, student_ids: list[int]) -> list[Mentorship | None]:
@@ -165,6 +189,10 @@ class Loaders:
         found = {n.session_id: n for n in await DiscoveryNote.filter(session_id__in=session_ids)}
         return [found.get(i) for i in session_ids]
 
+    async def _certifications(self, student_ids: list[int]) -> list[Certification | None]:
+        found = {c.student_id: c for c in await Certification.filter(student_id__in=student_ids)}
+        return [found.get(i) for i in student_ids]
+
     async def _handovers_by_absence(self, absence_ids: list[int]) -> list[list[Handover]]:
         rows = await Handover.filter(absence_id__in=absence_ids).order_by("student_id", "id")
         return _group(rows, lambda h: h.absence_id, absence_ids)
@@ -175,10 +203,12 @@ class Loaders:
             by_week[week].append(student_id)
         found: dict[tuple[int, date | None], list[Session]] = defaultdict(list)
         for week, student_ids in by_week.items():
-            qs = Session.filter(mentorship__student_id__in=student_ids)
+            # A session carries its pair's student (domain.models.fill_session_owners): no join. The
+            # access check of each session loads its pair, already primed for current pairs.
+            qs = Session.filter(student_id__in=student_ids)
             if week is not None:
                 start, end = paris_week_bounds(week)
                 qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
-            for session in await qs.order_by("starts_at").select_related("mentorship"):
-                found[(session.mentorship.student_id, week)].append(session)
+            for session in await qs.order_by("starts_at"):
+                found[(session.student_id, week)].append(session)
         return [found.get(k, []) for k in keys]

@@ -18,9 +18,8 @@ from domain.models import Message
 from domain.services import notifications
 from jobs.events import hub_for
 from schema.context import Info
-from schema.errors import ValidationError
+from schema.errors import INVALID, Refusals, ValidationError
 from schema.guard import refused
-from schema.mutations._result import attempt
 from schema.pagination import Connection, paginate_queryset
 from schema.policies import policy_for
 
@@ -132,6 +131,7 @@ class NotificationPreference:
 SetEmailResult = Annotated[
     NotificationPreference | ValidationError, strawberry.union("SetNotificationEmailResult")
 ]
+SET_EMAIL = Refusals[ValidationError](INVALID)
 
 
 @strawberry.type
@@ -154,7 +154,7 @@ class NotificationMutations:
             pref = await notifications.set_email(person[0], person[1], kind, email)
             return NotificationPreference(kind=pref.kind, email=pref.email)
 
-        return await attempt(run)  # type: ignore[return-value]
+        return await SET_EMAIL.attempt(run)
 
 
 @strawberry.type

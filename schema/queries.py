@@ -7,7 +7,6 @@ from datetime import date
 from typing import TypeVar
 
 import strawberry
-from graphql import GraphQLError
 from tortoise.expressions import Subquery
 
 from domain import models
@@ -17,6 +16,7 @@ from domain.enums import SessionStatus as SessionStatusEnum
 from domain.errors import DomainError
 from schema.assessment_types import Assessment, AssessmentStatus
 from schema.context import Info
+from schema.errors import coded
 from schema.loaders import paris_week_bounds
 from schema.pagination import Connection, paginate_queryset
 from schema.types import Mentor, Mentorship, MentorStatus, Path, Project, Session, SessionStatus, Student
@@ -30,9 +30,7 @@ async def _typed(action: Callable[[], Awaitable[T]]) -> T:
     try:
         return await action()
     except DomainError as error:
-        raise GraphQLError(
-            error.message, extensions={"code": error.code.value, "field": error.field}
-        ) from error
+        raise coded(error) from error
 
 
 @strawberry.type(description="Who the request's bearer token speaks for.")

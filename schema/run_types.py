@@ -3,7 +3,7 @@ of the subscriptions, and the run queries. Thin: the review figures come from ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
@@ -15,11 +15,12 @@ from graphql import GraphQLError, get_named_type
 from strawberry.scalars import JSON
 from strawberry.utils.str_converters import to_camel_case
 
-from domain import enums, models
+from domain import enums, models, payloads
 from domain.access import Viewer
 from domain.errors import DomainError
 from domain.services import run_review
 from schema.context import Info
+from schema.errors import coded
 from schema.limits import _CostWalker
 from schema.pagination import Connection, Edge, PageInfo, decode_cursor, encode_cursor, page_size
 from schema.types import MentorshipEndReason, PairingCause, WeeklySlot, hhmm
@@ -49,9 +50,23 @@ class RunProgress:
     placed: int
     upper_bound: int = strawberry.field(description="A proven ceiling on how many students can be placed.")
     phase: str
+    parts_done: int = strawberry.field(
+        default=0, description="A run split over several workers: its parts solved so far (else 0)."
+    )
+    parts_total: int = strawberry.field(
+        default=0, description="A run split over several workers: how many parts (else 0)."
+    )
+    pairs_done: int = strawberry.field(
+        default=0,
+        description="A publish run as a job (PUBLISHING): pairs checked, prepared, then all written at "
+        "once (phases checking, preparing, writing); else 0.",
+    )
+    pairs_total: int = strawberry.field(
+        default=0, description="A publish run as a job: the pairs it publishes (else 0)."
+    )
 
     @staticmethod
-    def of(raw: dict[str, Any] | None) -> RunProgress | None:
+    def of(raw: payloads.RunProgress | None) -> RunProgress | None:
         if not raw:
             return None
         return RunProgress(
@@ -59,6 +74,10 @@ class RunProgress:
             placed=int(raw.get("placed", 0)),
             upper_bound=int(raw.get("upperBound", 0)),
             phase=str(raw.get("phase", "")),
+            parts_done=int(raw.get("partsDone", 0)),
+            parts_total=int(raw.get("partsTotal", 0)),
+            pairs_done=int(raw.get("pairsDone", 0)),
+            pairs_total=int(raw.get("pairsTotal", 0)),
         )
 
 
@@ -133,33 +152,29 @@ class ReviewSummary:
 
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 # The old unpaged lists cost their real size: a request whose list would cost more than the limit is
 # refused (use the pages). The cost walker counts them at an estimate before execution.
 PAGES_INSTEAD = "use pairsPage, mentorLoadsPage and unplacedPage: the lists of a large run are paged"
 
 
-def _page(
-    items: list[T], key: Callable[[int, T], int], kind: str, first: int | None, after: str | None, cap: int
-) -> Connection[T]:
-    """A page of a list already in its order; the cursor is each item's key (increasing in that order)."""
-    size = page_size(first, cap)
-    after_key = decode_cursor(kind, after)
-    keyed = [(key(i, item), item) for i, item in enumerate(items)]
-    rest = [(k, item) for k, item in keyed if after_key is None or k > after_key]
-    page = rest[:size]
-    total = len(items)
-
-    async def count() -> int:
-        return total
-
+def _connection(
+    kind: str, page: run_review.Page[T], count: Callable[[], Awaitable[int]], convert: Callable[[T], U]
+) -> Connection[U]:
+    """A page of the review as a connection: each item's key is its cursor (increasing in the list)."""
+    edges = [Edge(cursor=encode_cursor(kind, k), node=convert(item)) for k, item in page.items]
     return Connection(
-        edges=[Edge(cursor=encode_cursor(kind, k), node=item) for k, item in page],
-        page_info=PageInfo(
-            has_next_page=len(rest) > size, end_cursor=encode_cursor(kind, page[-1][0]) if page else None
-        ),
+        edges=edges,
+        page_info=PageInfo(has_next_page=page.has_next, end_cursor=edges[-1].cursor if edges else None),
         _count=count,
     )
+
+
+def _bounds(kind: str, first: int | None, after: str | None, cap: int) -> tuple[int, int | None]:
+    """The page size and the key after which it starts (``VALIDATION`` on a bad one)."""
+    with _coded():
+        return page_size(first, cap), decode_cursor(kind, after)
 
 
 def _honest(info: Info, items: int) -> None:
@@ -183,26 +198,49 @@ class Proposal:
     placed: int
     upper_bound: int
     bound_kind: str = strawberry.field(
-        description="The proof behind upperBound: flow (flow relaxation), lp (time-indexed LP), exact, none."
+        description=(
+            "The proof behind upperBound: flow (flow relaxation), lp (time-indexed LP), lagrange "
+            "(the time-indexed LP by Lagrangian relaxation, per-mentor schedules), exact, none."
+        )
     )
     solver_status: str
     figures: JSON
-    seen: strawberry.Private[run_review.Review]
+    source: strawberry.Private[run_review.Source]
+    run_id: strawberry.Private[UUID]
+
+    @staticmethod
+    def of(run_id: UUID, header: run_review.Header, source: run_review.Source) -> Proposal:
+        return Proposal(
+            week=header.week,
+            placed=header.placed,
+            upper_bound=header.upper_bound,
+            bound_kind=header.bound_kind,
+            solver_status=header.solver_status,
+            figures=JSON(header.figures),
+            source=source,
+            run_id=run_id,
+        )
 
     @strawberry.field(deprecation_reason=PAGES_INSTEAD)
-    def pairs(self, info: Info) -> list[ProposedPair]:
-        _honest(info, len(self.seen.pairs))
-        return [_pair(p) for p in self.seen.pairs]
+    async def pairs(self, info: Info) -> list[ProposedPair]:
+        _honest(info, self.source.counts()[0])
+        if isinstance(self.source, run_review.Computed):
+            return [_pair(p) for p in self.source.seen.pairs]
+        return [_pair(p) for p in await info.context.loaders.stored_pairs.load(self.run_id)]
 
     @strawberry.field(deprecation_reason=PAGES_INSTEAD)
-    def mentor_loads(self, info: Info) -> list[MentorLoad]:
-        _honest(info, len(self.seen.loads))
-        return [_load(m) for m in self.seen.loads]
+    async def mentor_loads(self, info: Info) -> list[MentorLoad]:
+        _honest(info, self.source.counts()[1])
+        if isinstance(self.source, run_review.Computed):
+            return [_load(m) for m in self.source.seen.loads]
+        return [_load(m) for m in await info.context.loaders.stored_loads.load(self.run_id)]
 
     @strawberry.field(deprecation_reason=PAGES_INSTEAD)
-    def unplaced(self, info: Info) -> list[UnplacedStudent]:
-        _honest(info, len(self.seen.unplaced))
-        return [_unplaced(u) for u in self.seen.unplaced]
+    async def unplaced(self, info: Info) -> list[UnplacedStudent]:
+        _honest(info, self.source.counts()[2])
+        if isinstance(self.source, run_review.Computed):
+            return [_unplaced(u) for u in self.source.seen.unplaced]
+        return [_unplaced(u) for u in await info.context.loaders.stored_unplaced.load(self.run_id)]
 
     @strawberry.field(
         description="The proposed pairs in student order, of one change kind, mentor (proposed "
@@ -217,63 +255,40 @@ class Proposal:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ProposedPair]:
-        chosen = await run_review.pairs_matching(
-            self.seen.pairs, change=change.value if change else None, mentor_id=mentor_id, path_id=path_id
-        )
-        with _coded():
-            page = _page(
-                chosen,
-                lambda _i, p: p.student_id,
-                "ReviewPair",
-                first,
-                after,
-                info.context.settings.max_page_size,
-            )
-        return _mapped(page, _pair)
+        size, after_key = _bounds("ReviewPair", first, after, info.context.settings.max_page_size)
+        where = run_review.PairFilter(change.value if change else None, mentor_id, path_id)
+        page = await self.source.pairs_page(where, after_key, size)
+        return _connection("ReviewPair", page, lambda: self.source.pairs_count(where), _pair)
 
     @strawberry.field(description="Mentors' loads after publish, fullest first (over capacity at the top).")
-    def mentor_loads_page(
+    async def mentor_loads_page(
         self,
         info: Info,
         over_capacity: bool | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[MentorLoad]:
-        loads = run_review.loads_by_fill(self.seen.loads)
-        if over_capacity is not None:
-            loads = [m for m in loads if m.over_capacity == over_capacity]
-        with _coded():
-            page = _page(
-                loads, lambda i, _m: i, "ReviewLoad", first, after, info.context.settings.max_page_size
-            )
-        return _mapped(page, _load)
+        size, after_key = _bounds("ReviewLoad", first, after, info.context.settings.max_page_size)
+        page = await self.source.loads_page(over_capacity, after_key, size)
+        return _connection("ReviewLoad", page, lambda: self.source.loads_count(over_capacity), _load)
 
     @strawberry.field(description="Students left unplaced, in student order, of one reason when given.")
-    def unplaced_page(
+    async def unplaced_page(
         self, info: Info, reason: str | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[UnplacedStudent]:
-        rows = [u for u in self.seen.unplaced if reason is None or u["reason"] == reason]
-        rows.sort(key=lambda u: int(u["studentId"]))
-        with _coded():
-            page = _page(
-                rows,
-                lambda _i, u: int(u["studentId"]),
-                "ReviewUnplaced",
-                first,
-                after,
-                info.context.settings.max_page_size,
-            )
-        return _mapped(page, _unplaced)
+        size, after_key = _bounds("ReviewUnplaced", first, after, info.context.settings.max_page_size)
+        page = await self.source.unplaced_page(reason, after_key, size)
+        return _connection("ReviewUnplaced", page, lambda: self.source.unplaced_count(reason), _unplaced)
 
     @strawberry.field(
         description="Counts by change kind and by reason, and a histogram of the mentors' fill."
     )
-    def summary(self) -> ReviewSummary:
-        figures = run_review.summary(self.seen)
+    async def summary(self) -> ReviewSummary:
+        figures = await self.source.summary()
         return ReviewSummary(
-            pairs=len(self.seen.pairs),
-            unplaced=len(self.seen.unplaced),
-            mentors=len(self.seen.loads),
+            pairs=figures.pairs,
+            unplaced=figures.unplaced,
+            mentors=figures.mentors,
             over_capacity=figures.over_capacity,
             pairs_by_change=[KindCount(kind=k, count=n) for k, n in figures.pairs_by_change.items()],
             unplaced_by_reason=[KindCount(kind=k, count=n) for k, n in figures.unplaced_by_reason.items()],
@@ -286,17 +301,6 @@ class Proposal:
                 for i, n in enumerate(figures.load_histogram)
             ],
         )
-
-
-U = TypeVar("U")
-
-
-def _mapped(page: Connection[T], convert: Callable[[T], U]) -> Connection[U]:
-    return Connection(
-        edges=[Edge(cursor=e.cursor, node=convert(e.node)) for e in page.edges],
-        page_info=page.page_info,
-        _count=page._count,
-    )
 
 
 def _pair(p: run_review.PairChange) -> ProposedPair:
@@ -331,7 +335,7 @@ def _camel_facts(facts: dict[str, int]) -> Any:
     return {to_camel_case(key): value for key, value in facts.items()}
 
 
-def _unplaced(u: dict[str, Any]) -> UnplacedStudent:
+def _unplaced(u: payloads.Unplaced) -> UnplacedStudent:
     return UnplacedStudent(
         student_id=u["studentId"],
         reason=u["reason"],
@@ -346,9 +350,7 @@ def _coded() -> Iterator[None]:
     try:
         yield
     except DomainError as error:
-        raise GraphQLError(
-            error.message, extensions={"code": error.code.value, "field": error.field}
-        ) from error
+        raise coded(error) from error
 
 
 def _slot(weekday: int, start_minute: int, minutes: int) -> WeeklySlot:
@@ -397,26 +399,17 @@ class MatchingRun:
 
     @strawberry.field(description="The proposal under review (succeeded, stale or published runs).")
     async def proposal(self, info: Info) -> Proposal | None:
+        # The review stored with the proposal: its figures and pages are read in SQL, never the stored result.
+        stored = await info.context.loaders.stored_review.load(self.row.id)
+        if stored is not None:
+            return Proposal.of(self.row.id, run_review.Header.of_row(stored), run_review.Stored(stored))
+        # A run stored before migration 0013: its review is computed from its stored result.
         row = await self._full_row(info)
         seen = await info.context.loaders.review_of_run.load(row)
         result = row.result
         if seen is None or result is None:
             return None
-        return Proposal(
-            week=date.fromisoformat(result["week"]),
-            placed=result["placed"],
-            upper_bound=result["upperBound"],
-            bound_kind=str(result.get("boundKind", "flow")),
-            solver_status=result["solverStatus"],
-            figures=JSON(
-                {
-                    "students": result.get("students"),
-                    "mentors": result.get("mentors"),
-                    "stats": result.get("stats", {}),
-                }
-            ),
-            seen=seen,
-        )
+        return Proposal.of(row.id, run_review.Header.of_result(result), run_review.Computed(seen))
 
     @strawberry.field(
         description="For a stale run: the mentors, students and pairs that changed during the solve."
@@ -425,7 +418,7 @@ class MatchingRun:
         if self.row.status is not enums.RunStatus.STALE:
             return None
         row = await self._full_row(info)
-        stale = (row.result or {}).get("staleChanges")
+        stale = row.result.get("staleChanges") if row.result else None
         return JSON(stale) if stale else None
 
     async def _full_row(self, info: Info) -> models.MatchingRun:
@@ -448,10 +441,14 @@ class RunProgressEvent:
     upper_bound: int
     phase: str
     error: str
+    pairs_done: int = strawberry.field(
+        default=0, description="A publish run as a job: pairs done so far (see RunProgress)."
+    )
+    pairs_total: int = strawberry.field(default=0, description="A publish run as a job: its pairs.")
 
     @staticmethod
     def of(event: models.Event) -> RunProgressEvent:
-        p = event.payload
+        p = payloads.run_status_of(event)
         return RunProgressEvent(
             event_id=event.id,
             run_id=UUID(p["runId"]),
@@ -461,6 +458,8 @@ class RunProgressEvent:
             upper_bound=int(p.get("upperBound", 0)),
             phase=str(p.get("phase", "")),
             error=str(p.get("error", "")),
+            pairs_done=int(p.get("pairsDone", 0)),
+            pairs_total=int(p.get("pairsTotal", 0)),
         )
 
 
@@ -500,7 +499,7 @@ class AssignmentEvent:
 
     @staticmethod
     def of(event: models.Event) -> AssignmentEvent:
-        p = event.payload
+        p = payloads.pair_event_of(event)
         return AssignmentEvent(
             event_id=event.id,
             change=AssignmentChange(event.kind),
@@ -509,9 +508,9 @@ class AssignmentEvent:
             student_id=p["studentId"],
             slot=_slot(p["weekday"], p["startMinute"], p["minutes"]),
             started_on=date.fromisoformat(p["startedOn"]),
-            ended_on=date.fromisoformat(p["endedOn"]) if p.get("endedOn") else None,
-            run_id=UUID(p["runId"]) if p.get("runId") else None,
-            end_reason=enums.MentorshipEndReason(p["endReason"]) if p.get("endReason") else None,
+            ended_on=date.fromisoformat(ended) if (ended := p.get("endedOn")) else None,
+            run_id=UUID(run_id) if (run_id := p.get("runId")) else None,
+            end_reason=enums.MentorshipEndReason(reason) if (reason := p.get("endReason")) else None,
             cause=enums.PairingCause(p["cause"]) if p.get("cause") else None,
             absence_id=p.get("absenceId"),
             absence_starts_on=date.fromisoformat(p["absenceStartsOn"]) if p.get("absenceStartsOn") else None,
@@ -523,7 +522,9 @@ class AssignmentEvent:
 class RunQueries:
     @strawberry.field(description="A matching run, with its proposal for review.")
     async def matching_run(self, id: UUID) -> MatchingRun | None:
-        row = await models.MatchingRun.get_or_none(id=id)
+        # Its status (polled while it solves) reads neither its stored result nor its snapshot (tens of
+        # megabytes of JSON at 100,000 students); a proposal or stale changes asked for load them.
+        row = await models.MatchingRun.filter(id=id).only(*LIST_COLUMNS).first()
         return MatchingRun.of(row) if row else None
 
     @strawberry.field(description="The latest matching runs, newest first.")

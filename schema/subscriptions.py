@@ -14,6 +14,7 @@ from uuid import UUID
 import strawberry
 from graphql import GraphQLError
 
+from domain import payloads
 from domain.enums import RunStatus as RunStatusEnum
 from domain.models import MatchingRun
 from domain.services import events
@@ -26,7 +27,11 @@ from schema.run_types import AssignmentChange, AssignmentEvent, RunProgressEvent
 # The topics also carry other news (assessments, R20): these streams yield only what AssignmentEvent shows.
 ASSIGNMENT_KINDS = frozenset(change.value for change in AssignmentChange)
 # A run's progress stream ends with the first of these statuses.
-_FINAL = {s.value for s in RunStatusEnum if s not in (RunStatusEnum.QUEUED, RunStatusEnum.RUNNING)}
+_FINAL = {
+    s.value
+    for s in RunStatusEnum
+    if s not in (RunStatusEnum.QUEUED, RunStatusEnum.RUNNING, RunStatusEnum.PUBLISHING)
+}
 
 
 async def audience(
@@ -59,8 +64,9 @@ async def audience(
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="A run's status and progress (elapsed, placed, bound) until it ends. Without "
-        "afterEventId the run's whole history comes first."
+        description="A run's status and progress (elapsed, placed, bound) until it ends; a run being "
+        "published as a job (PUBLISHING), until its publish ends. Without afterEventId the run's whole "
+        "history comes first."
     )
     async def matching_run_progress(
         self, info: Info, run_id: UUID, after_event_id: int | None = None
@@ -73,7 +79,10 @@ class Subscription:
         hub = hub_for(info.context.settings.redis_url)
         async for event in hub.stream([topic], after_event_id or 0):
             yield RunProgressEvent.of(event)
-            if event.kind == "status" and event.payload.get("status") in _FINAL:
+            final = event.kind == "status" and payloads.run_status_of(event).get("status") in _FINAL
+            # A run being published (a job) goes on past its SUCCEEDED: to PUBLISHED, or back to
+            # SUCCEEDED with the publish's error.
+            if final and not await MatchingRun.exists(id=run_id, status=RunStatusEnum.PUBLISHING):
                 return
 
     @strawberry.subscription(

@@ -457,8 +457,8 @@ class Student:
         description="The final panel's decision on the path (R20), or null before it decided: the student is "
         "certified when its decision is CERTIFIED."
     )
-    async def certification(self) -> Certification | None:
-        row = await models.Certification.get_or_none(student_id=self.id)
+    async def certification(self, info: Info) -> Certification | None:
+        row = await info.context.loaders.certification_by_student.load(self.id)
         return Certification.of(row) if row else None
 
 

@@ -2,7 +2,7 @@
 
 For an unplaced student u and a mentor m that u could have: if taking one movable student v away from
 m leaves u a seat and a free start, and v fits at another mentor (or elsewhere in m's week, after u is
-placed), do it. Cheap and exact for this move type; the CP-SAT neighbourhoods cover longer chains.
+placed), do it. ``solve`` no longer runs it (``chains`` covers these moves, faster); kept for callers.
 """
 
 from __future__ import annotations
@@ -10,19 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from solver.classes import StudentClass
-from solver.greedy import pick_start
+from solver.greedy import pick_start, place_first
 from solver.state import State
 
 
 def _relocate(state: State, classes: list[StudentClass], class_of: dict[int, int], v: int) -> bool:
     """Place ``v`` (currently unplaced) anywhere it fits; True when it did."""
-    for m in classes[class_of[v]].mentors:
-        if state.has_room(m):
-            starts = state.open_starts(v, m)
-            if starts:
-                state.assign(v, m, pick_start(state, v, m, starts))
-                return True
-    return False
+    return place_first(state, v, classes[class_of[v]].mentors)
 
 
 def _never() -> bool:
@@ -47,7 +41,7 @@ def try_place(
     for m in classes[class_of[u]].mentors:
         if stop():
             return False
-        # Students away from their current pair first: moving them again costs nothing (objective 2).
+        # Students away from their current pair first: moving them again costs nothing (O2).
         for v in sorted(state.at_mentor[m], key=lambda v: (students[v].current == state.where[v], v)):
             v_slot = state.where[v]
             state.unassign(v)

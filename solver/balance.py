@@ -1,10 +1,10 @@
-"""Fill mentors in proportion (objective 3) and honour soft preferences (4), placement count unchanged.
+"""Fill mentors in proportion (O3 of ``solver.problem``) and soft preferences (O4), O1 unchanged.
 
 First fit places the most students on the generated instances but fills mentors one after the other;
 this pass then moves single students to a mentor where their seat is worth more (a less-full mentor in
 proportion to their requested number, see ``solver.scoring.seat_value``) or the pair shares a language
 or region, when that mentor has a seat and a free common start. Students on their current pair and
-slot never move (objective 2 ranks above). Each move strictly raises the objective, so passes end.
+slot never move (O2 ranks above). Each move strictly raises the objective, so passes end.
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ def _rerun(instance: Instance, result: SolveResult, options: SolveOptions, seed:
     t0 = time.monotonic()
     again = solve(changed_instance.mentors, changed_instance.students, replace(options, move_existing=False))
     seconds = time.monotonic() - t0
-    violations = check(changed_instance.mentors, changed_instance.students, again)
+    violations = check(changed_instance.mentors, changed_instance.students, again, move_existing=False)
     moved = {mv.student_id for mv in again.moves}
     displaced = {mv.student_id for mv in again.moves if mv.reason.value == "PAIR_INVALID"}
     return {

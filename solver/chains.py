@@ -39,6 +39,7 @@ class ChainSearch:
         self.class_of = class_of
         self.dead: set[int] = set()
         self.dead_classes: set[int] = set()
+        self.nodes = 0  # students examined by every search so far (a work count, not a clock)
 
     def _starts_without(self, x: int, m: int, v: int) -> int:
         """Starts at ``m`` open to ``x`` once ``v`` has left ``m``."""
@@ -83,6 +84,7 @@ class ChainSearch:
                     if v in parent or v in self.dead:
                         continue
                     nodes += 1
+                    self.nodes += 1
                     if self._starts_without(x, m, v):
                         parent[v] = (x, m)
                         path_mentors[v] = used_here | {m}

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from solver.classes import StudentClass
-from solver.greedy import keep_current, pick_start
+from solver.greedy import keep_current, place_first
 from solver.prepare import Problem
 from solver.reference import TimeIndexed
 from solver.state import State
@@ -45,10 +45,5 @@ def lp_round(
             state.assign(s, m, t)
     for c, left in enumerate(waiting):
         for s in left:
-            for m in classes[c].mentors:
-                if state.has_room(m):
-                    starts = state.open_starts(s, m)
-                    if starts:
-                        state.assign(s, m, pick_start(state, s, m, starts))
-                        break
+            place_first(state, s, classes[c].mentors)
     return state

@@ -33,11 +33,11 @@ class Interval:
 
 @dataclass(frozen=True, slots=True)
 class MentorIn:
-    """A mentor as the solver sees them.
+    """A mentor as the solver sees them (the rules that bind a pair: ``solver.problem``).
 
     ``availability`` lists weekly windows already on the Paris grid; ``absences`` are removed from it
     (blocked step intervals of the week being planned). ``capacity`` is the requested number of students
-    (R2), a hard ceiling counting current students.
+    (H2 of ``solver.problem``), a hard ceiling counting current students.
     """
 
     id: int
@@ -53,7 +53,7 @@ class MentorIn:
 class StudentIn:
     """A student as the solver sees them.
 
-    ``allowed_weekdays`` holds 0 (Monday) .. 6 (Sunday) allowed by the funding (R11).
+    ``allowed_weekdays`` holds 0 (Monday) .. 6 (Sunday) allowed by the funding (H6).
     ``current_mentor_id``/``current_start_step`` describe the student's existing weekly session, if any;
     a ``pinned`` student must keep exactly that pair and slot.
     """
@@ -74,7 +74,8 @@ class StudentIn:
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Objective weights. The defaults make the objectives lexicographic on realistic sizes.
+    """Weights of the objectives O1-O4 of ``solver.problem``; the defaults make them lexicographic on
+    realistic sizes.
 
     Per student: ``placed`` for being placed, ``kept`` for keeping the current pair and slot, ``language``
     when the pair shares a language, ``region`` when both have the same region, minus
@@ -106,7 +107,7 @@ class SolveOptions:
     """How to solve.
 
     ``move_existing``: when True (the default) non-pinned current pairs may move when that places more
-    students, objective (1) before (2), the ``kept`` weight deciding; when False, every still-valid
+    students, O1 before O2 (``solver.problem``), the ``kept`` weight deciding; when False, every still-valid
     current pair is kept as it is and only the others are placed around it: the incremental re-run mode
     (R8), which moves only the students whose own pair broke. ``lns_rounds`` bounds the improvement work so
     that a fixed seed gives the same result whatever the machine's speed; ``time_limit_s`` is a safety
@@ -188,10 +189,12 @@ Status = Literal["optimal", "feasible", "cancelled", "time_limit", "infeasible_i
 # Which proof stands behind ``SolveResult.upper_bound``:
 # ``flow``: the flow relaxation of ``solver.bound`` (ignores overlaps within a day, ~1-4% loose on
 # free-form weeks); ``lp``: the LP relaxation of the time-indexed model (``solver.reference``), solved
-# within the run's budget; ``exact``: the time-indexed model solved exactly (small instances);
-# ``none``: no bound (infeasible input). The bound is for the problem the run solved: with
+# within the run's budget; ``lagrange``: the same LP's class-size rows priced by Lagrangian multipliers,
+# one exact schedule per mentor (``solver.lagrange``: where the LP does not fit the budget, e.g. at L);
+# ``exact``: the time-indexed model solved exactly (small instances); ``none``: no bound (infeasible
+# input). The bound is for the problem the run solved: with
 # ``move_existing=False`` it holds only with every still-valid current pair kept where it is.
-BoundKind = Literal["flow", "lp", "exact", "none"]
+BoundKind = Literal["flow", "lp", "lagrange", "exact", "none"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """Turn the plain input into the indexed problem the search works on.
 
 Mentors and students become dense indices with week masks (see ``solver.grid``). Current pairs are
-validated here: a pinned pair that breaks a hard rule makes the input infeasible; a non-pinned pair that
-breaks one is dropped (its student is *displaced*); a valid one is *fixed* (kept as it is) unless
-``move_existing`` is set, in which case it only seeds the search.
+validated here against the hard rules of ``solver.problem`` (H1-H8; pinned pairs first, then by id): a
+pinned pair that breaks one makes the input infeasible (H9); a non-pinned pair that breaks one is dropped
+(its student is *displaced*); a valid one is *fixed* (kept as it is, H11) unless ``move_existing`` is
+set, in which case it only seeds the search (O2).
 """
 
 from __future__ import annotations

@@ -1,16 +1,17 @@
 """The time-indexed model: an exact reference (MIP) and the bound the solver reports (its LP relaxation).
 
-One variable per (student class, mentor, start) where the class may start and the mentor is free of
-fixed sessions for the class's session length. Constraints:
+One variable per (student class, mentor, start) where the pair and the start satisfy the rules of one
+pair (H1, H3, H4, H6-H8 of ``solver.problem``; the class's starts and the mentor's free starts hold
+them) and the mentor is free of fixed sessions (H9, H11). Constraints:
 
-- a class sends at most its size (identical students are interchangeable);
-- a mentor takes at most their seats left after the fixed sessions (R2);
-- a mentor holds at most one session at a time: one row per *maximal* clique of the mentor's candidate
+- a class sends at most its size (identical students are interchangeable; H10);
+- a mentor takes at most their seats left after the fixed sessions (H2);
+- a mentor holds at most one session at a time (H5): one row per *maximal* clique of the mentor's candidate
   sessions (an interval graph, so a sweep finds them: a step where a session ends after at least one
   other started since the last such step). Rows of steps whose set of sessions is contained in another
   step's would be redundant, in the LP as well as in the MIP.
 
-The objective is the number of movable students placed, so ``len(fixed)`` plus the MIP optimum is the
+The objective is O1, the number of movable students placed, so ``len(fixed)`` plus the MIP optimum is the
 largest number placeable, and ``len(fixed)`` plus the floor of the LP value (or of any dual bound a MIP
 solver proves) is a valid upper bound on it.
 
@@ -34,6 +35,7 @@ from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from solver.classes import StudentClass
 from solver.grid import bits
+from solver.model import STEPS_PER_WEEK
 from solver.prepare import Problem
 
 
@@ -61,14 +63,44 @@ class Solution:
     bound: float | None  # proven ceiling on the model's optimum (LP value, or MIP dual bound)
     optimal: bool
     seconds: float
+    nodes: int = 0  # branch-and-bound nodes (HiGHS MIP)
 
 
-def count_variables(problem: Problem, classes: Sequence[StudentClass], limit: int | None = None) -> int:
-    """The model's number of variables (stops counting past ``limit``)."""
+_EVEN = sum(1 << t for t in range(0, STEPS_PER_WEEK, 2))
+_ODD = _EVEN << 1
+
+
+def half_hour_starts(problem: Problem, classes: Sequence[StudentClass]) -> int:
+    """A mask of the starts worth a variable: the half hours when that loses nothing, else every step.
+
+    It loses nothing when every session length is even (30 or 60 minutes), every mentor's free steps
+    and fixed sessions come in whole half hours, and every student who may start at a quarter past may
+    also start 15 minutes earlier. Then any placement stays valid with each session at a quarter past
+    moved 15 minutes earlier: the step it gains is the other half of a half hour the mentor has free
+    and the student may start in, and sessions that ended before it still do (they end on the half hour
+    or, moved too, 15 minutes earlier). The model then has half the variables, with the same optimum
+    and an LP relaxation that is still a valid bound (families ``freeform``, ``scarce``, ``evening``)."""
+    everything = (1 << STEPS_PER_WEEK) - 1
+    if any(cls.duration % 2 for cls in classes):
+        return everything
+    for m, mentor in enumerate(problem.mentors):
+        for mask in (mentor.free, problem.base_used[m]):
+            if (mask & _EVEN) << 1 != mask & _ODD:
+                return everything
+    for cls in classes:
+        if cls.starts & _ODD & ~(cls.starts << 1):
+            return everything
+    return _EVEN
+
+
+def count_variables(
+    problem: Problem, classes: Sequence[StudentClass], limit: int | None = None, starts: int = -1
+) -> int:
+    """The model's number of variables (stops counting past ``limit``); ``starts`` as in ``build``."""
     n = 0
     for cls in classes:
         for m in cls.mentors:
-            n += (cls.starts & problem.base_starts(m, cls.duration)).bit_count()
+            n += (cls.starts & problem.base_starts(m, cls.duration) & starts).bit_count()
             if limit is not None and n > limit:
                 return n
     return n
@@ -82,12 +114,13 @@ def build(
     seats: Sequence[int] | None = None,
     busy: Sequence[int] | None = None,
     sizes: Sequence[int] | None = None,
+    starts: int = -1,
 ) -> TimeIndexed:
     """The model over ``class_ids`` x ``mentor_ids`` (all by default).
 
     ``seats``/``busy``/``sizes`` (indexed like the problem's mentors and the classes) override the seats
     left, the steps taken and the class sizes: a neighbourhood search passes what the students outside
-    the neighbourhood leave free.
+    the neighbourhood leave free. ``starts`` keeps variables only at those starts (``half_hour_starts``).
     """
     cids = range(len(classes)) if class_ids is None else class_ids
     allowed = None if mentor_ids is None else set(mentor_ids)
@@ -108,7 +141,7 @@ def build(
             free = problem.base_starts(m, cls.duration)
             if busy is not None and busy[m]:
                 free &= _starts_avoiding(busy[m], cls.duration)
-            for t in bits(cls.starts & free):
+            for t in bits(cls.starts & free & starts):
                 j = len(vc)
                 vc.append(c)
                 vm.append(m)
@@ -186,8 +219,13 @@ def solve_model(
     weights: Sequence[float] | None = None,
     hint: Sequence[int] | None = None,
     threads: int = 1,
+    options: str = "",
 ) -> Solution:
-    """Solve the model with ``engine`` (HIGHS, SCIP, GLOP, PDLP, ...) within ``time_limit_s``."""
+    """Solve the model with ``engine`` (HIGHS, SCIP, GLOP, PDLP, ...) within ``time_limit_s``.
+
+    ``options`` are the engine's own, as ``name = value`` lines (HiGHS: ``mip_max_nodes = 200``). For
+    HiGHS, OR-Tools 9.15's ``SetSolverSpecificParametersAsString`` returns False yet keeps the string and
+    passes it to the solve, where an unknown option makes the solve fail (no solution)."""
     t0 = time.monotonic()
     if model.size == 0:
         return Solution(np.zeros(0), 0.0, 0.0, True, 0.0)
@@ -200,6 +238,8 @@ def solve_model(
     solver.SetTimeLimit(max(1, int(1000 * time_limit_s)))
     if threads > 1:
         solver.SetNumThreads(threads)
+    if options:
+        solver.SetSolverSpecificParametersAsString(options)
     if hint is not None and integer:
         variables = solver.variables()
         solver.SetHint([variables[j] for j in hint], [1.0] * len(hint))
@@ -223,12 +263,13 @@ def solve_model(
             watcher.join()
     seconds = time.monotonic() - t0
     optimal = status == pywraplp.Solver.OPTIMAL
+    nodes = int(solver.nodes()) if integer and engine == "HIGHS" else 0
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return Solution(None, 0.0, None, False, seconds)
+        return Solution(None, 0.0, None, False, seconds, nodes)
     values = np.fromiter((v.solution_value() for v in solver.variables()), np.float64, model.size)
     objective = solver.Objective().Value()
     bound = solver.Objective().BestBound() if integer else (objective if optimal else None)
-    return Solution(values, objective, bound, optimal, seconds)
+    return Solution(values, objective, bound, optimal, seconds, nodes)
 
 
 def ceiling(model: TimeIndexed, solution: Solution) -> int | None:

@@ -1,12 +1,16 @@
 """The public entry point: ``solve(mentors, students, options) -> SolveResult``.
 
+The problem it solves (decision, hard rules, objectives in order) is stated in ``solver.problem``.
 Pipeline: validate and index the input (``prepare``), group identical students (``classes``), compute
-the flow upper bound and its plan (``bound``), build a first placement (``greedy``: the better of the
-flow-guided construction and first fit), repair it with one-step ejections (``augment``) and then
-augmenting ejection chains of any length (``chains``), improve it by large-neighbourhood search
-(``lns``) until the bound is reached, the seeds run out, the round budget or the time limit is spent,
-or the caller cancels; then explain every unplaced student (``reasons``) and list every student whose
-pair or slot changed.
+the flow upper bound and its plan (``bound``), start the time-indexed LP in a thread where it fits the
+budget (``reference``, ``lpguide``), build a first placement (``greedy.first_fit``), then two lines
+repaired by augmenting ejection chains (``chains``): the mentor-by-mentor packing (``greedy.packed``)
+and the better of first fit and the flow-guided construction; on the line placing more, improve by
+large-neighbourhood search over mentor blocks solved by the HiGHS MIP (``miplns``) while the LP runs,
+and from the LP's rounding (``lpguide``) as a second search once it came back, until the bound is
+reached, the rounds run out or the time limit is spent, or the caller cancels; then even out the fill
+(``balance``), explain every unplaced student (``reasons``) and list every student whose pair or slot
+changed.
 
 ``status`` is ``optimal`` when the number placed equals the bound (the placement count is proven
 optimal; lower objectives are best effort), ``feasible`` otherwise, ``time_limit`` or ``cancelled`` when
@@ -24,15 +28,15 @@ import numpy as np
 import numpy.typing as npt
 
 from solver import reference
-from solver.augment import augment
 from solver.balance import rebalance
 from solver.bound import flow_bound
 from solver.chains import ChainSearch
-from solver.classes import StudentClass, build_classes
+from solver.classes import ClassGraph, StudentClass, build_classes
 from solver.exact import exact_bound
-from solver.greedy import construct
-from solver.lns import neighbourhood, resolve
+from solver.greedy import first_fit, guided_construction, packed
+from solver.lagrange import MAX_CANDIDATES, LagrangeBound, count_candidates, lagrangian_bound
 from solver.lpguide import lp_round
+from solver.miplns import improve_block
 from solver.model import (
     Assignment,
     BoundKind,
@@ -45,6 +49,7 @@ from solver.model import (
     SolveResult,
     Status,
     StudentIn,
+    Unplaced,
 )
 from solver.prepare import Problem, prepare
 from solver.reasons import Occupancy, explain
@@ -52,25 +57,54 @@ from solver.state import State
 
 # Shares of the time limit: the fair-fill pass keeps BALANCE_SHARE of it (it runs after the search and
 # would otherwise find its deadline passed), the explanation of unplaced students and the result keep
-# REPORT_SHARE; the time-indexed LP may use up to LP_SHARE of what is left when it starts.
+# REPORT_SHARE; the time-indexed LP is tried when its size fits LP_SHARE of the search budget.
 BALANCE_SHARE = 0.08
 REPORT_SHARE = 0.03
-LP_SHARE = 0.5
+LP_SHARE = 0.85
+# The explanation's measured cost (``_report_cost``) is kept free up to REPORT_MAX_SHARE of the limit.
+REPORT_MAX_SHARE = 0.25
+REPORT_SAMPLE = 24
 # The LP is built and solved only up to LP_MAX_VARIABLES variables, and only when its size suggests
-# it ends within its budget: measured with GLOP on a loaded 2-core machine, 200,000 variables (free-form
-# M) took 3 s, 560,000 (evening M) 16 s. L instances have millions and keep the flow bound. It runs
-# beside the chains, so an LP that does not finish costs the neighbourhood search, not the placement.
+# it ends within its budget: measured with GLOP alone, 190,000 variables (free-form M) took 2.2-3.4 s,
+# 560,000 (evening M) 10 s; beside the search, on a loaded machine, 5-9 s for the first. L instances
+# have millions and keep the flow bound. It runs beside the chains, so an LP that does not finish costs
+# the neighbourhood search, not the placement. The rate is what the LP gets beside the search on the
+# loaded machine (mixed M, 189,000 variables: ~20 s), not GLOP's alone: at 60,000 a second 10 s runs at
+# M started an LP that never finished and kept the flow bound; at 20,000 they run the Lagrangian bound
+# instead (which finishes steps within any budget), and 60 s runs still try the LP (up to 800,000).
 LP_MAX_VARIABLES = 800_000
-LP_VARIABLES_PER_SECOND = 25_000
+LP_VARIABLES_PER_SECOND = 20_000
+LP_GRACE_S = 0.2  # how long the search waits, at its deadline, for an interrupted LP to return
+# The Lagrangian bound (``solver.lagrange``, the LP's value approached by subgradient steps, one
+# per-mentor dynamic programme each) runs beside the search for at most LAGRANGE_ITERATIONS steps where
+# the LP is not tried (10 s runs at M, L; mixed M: ~0.045 s of CPU a step, mixed L: ~0.5-1 s), and for
+# LAGRANGE_BESIDE_LP steps beside an LP, as a fallback (mixed M seed 2: the LP did not finish in a 60 s
+# run, which then reported the flow bound, 1,828, against 1,766 for the 10 s run); it is stopped as
+# soon as the LP's bound is in (the LP's value is at most any Lagrangian value).
+# Chains stop once CHAIN_IDLE_NODES students have been examined since their last success (a work
+# count, not a clock, so the run stays deterministic): on mixed L the chains took 43 s of a 60 s run
+# (and all of a 300 s one) without placing anyone, and the neighbourhood search never started; on mixed
+# M they place ~26 students in ~2 s and are not cut.
+# After a neighbourhood gain they get CHAIN_IDLE_AFTER_BLOCK: at L a block (~6,500-8,000 variables)
+# adds 1-2 students in 1-11 s of CPU, and a full idle allowance (~7 s there) would halve the blocks.
+CHAIN_IDLE_NODES = 300_000
+CHAIN_IDLE_AFTER_BLOCK = 30_000
+LAGRANGE_ITERATIONS = 200
+LAGRANGE_BESIDE_LP = 50
 
 
 class _LpJob:
     """The time-indexed LP relaxation, built and solved by GLOP in a thread of its own."""
 
     def __init__(
-        self, problem: Problem, classes: list[StudentClass], budget: float, stop: Callable[[], bool]
+        self,
+        problem: Problem,
+        classes: list[StudentClass],
+        deadline: Callable[[], float],
+        stop: Callable[[], bool],
+        starts: int,
     ) -> None:
-        self.problem, self.classes, self.budget = problem, classes, budget
+        self.problem, self.classes, self.deadline, self.starts = problem, classes, deadline, starts
         self.abort = threading.Event()  # set when the placement reached the bound: no LP needed
         self.stop: Callable[[], bool] = lambda: self.abort.is_set() or stop()
         self.model: reference.TimeIndexed | None = None
@@ -83,8 +117,8 @@ class _LpJob:
 
     def _run(self) -> None:
         t0 = time.monotonic()
-        model = reference.build(self.problem, self.classes)
-        left = self.budget - (time.monotonic() - t0)
+        model = reference.build(self.problem, self.classes, starts=self.starts)
+        left = self.deadline() - time.monotonic()
         if left > 0 and not self.stop():
             lp = reference.solve_model(
                 model, integer=False, time_limit_s=left, engine="GLOP", cancel=self.stop
@@ -94,6 +128,77 @@ class _LpJob:
                 self.value = model.fixed + lp.objective
             self.model, self.values = model, lp.values
         self.seconds = time.monotonic() - t0
+
+
+class _LagrangeJob:
+    """The Lagrangian bound in a thread of its own; it stops at ``stop()`` with the best value so far."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        classes: list[StudentClass],
+        graph: ClassGraph,
+        cut: frozenset[int],
+        stop: Callable[[], bool],
+        iterations: int,
+    ) -> None:
+        self.iterations = iterations
+        self.abort = threading.Event()  # set when the placement reached the bound, or at the deadline
+        self.stop: Callable[[], bool] = lambda: self.abort.is_set() or stop()
+        self.result: LagrangeBound | None = None  # the bound so far, replaced after every step
+        self.thread = threading.Thread(
+            target=self._run, args=(problem, classes, graph, cut), name="solver-lagrange", daemon=True
+        )
+        self.thread.start()
+
+    def _run(
+        self, problem: Problem, classes: list[StudentClass], graph: ClassGraph, cut: frozenset[int]
+    ) -> None:
+        first = np.zeros(len(classes), np.float64)
+        first[list(cut)] = 1.0
+
+        def seen(found: LagrangeBound) -> None:
+            self.result = found
+
+        lagrangian_bound(problem, classes, graph, self.iterations, self.stop, first, seen)
+
+
+class _Search:
+    """One line of the neighbourhood search: a placement, its chains, its own random stream and rounds."""
+
+    def __init__(self, state: State, chains: ChainSearch, rng: random.Random) -> None:
+        self.state, self.chains, self.rng = state, chains, rng
+        self.pool: list[int] = []  # filled by ``refresh`` once chains have run
+        self.rounds = self.improvements = 0
+
+    def _unplaced(self) -> list[int]:
+        where = self.state.where
+        return sorted(s for cls in self.chains.classes if cls.mentors for s in cls.members if s not in where)
+
+    def refresh(self) -> None:
+        self.pool = self._unplaced()
+
+    def has_work(self) -> bool:
+        return bool(self.pool)
+
+    def step(
+        self,
+        classes: list[StudentClass],
+        class_of: dict[int, int],
+        deadline: float,
+        stop: Callable[[], bool],
+    ) -> bool:
+        """One block around a random unplaced student; True when it placed more (chains to follow)."""
+        self.rounds += 1
+        seed = self.pool.pop(self.rng.randrange(len(self.pool)))
+        gained = improve_block(self.state, classes, class_of, seed, self.rng, deadline, stop) > 0
+        if gained:
+            self.improvements += 1
+            self.chains.dead.clear()
+            self.chains.dead_classes.clear()
+        if not self.pool:  # a new pass over the students still unplaced, with other blocks
+            self.pool = self._unplaced()
+        return gained
 
 
 def solve(
@@ -114,119 +219,221 @@ def solve(
     def stop() -> bool:
         return cancelled() or time.monotonic() >= search_deadline
 
+    def past_deadline() -> bool:
+        return cancelled() or time.monotonic() >= deadline
+
     classes, graph = build_classes(problem)
     bound = flow_bound(problem, classes, graph)
-    del graph  # millions of arcs at XL; only the bound needs them
     upper_bound = bound.upper_bound
     bound_kind: BoundKind = "flow"
     lp_s = 0.0
     lp_value = -1.0
-    state = construct(problem, classes, bound.guide, stop, cancelled)
+    # The LP starts before the construction, in its own thread: at M it needs most of a 10 s budget.
+    lp_job: _LpJob | None = None
+    if not stop():
+        # Whether the LP is tried depends on the time limit, not on the time left (which depends on the
+        # machine); once started it may run until the search's deadline, so an LP that does not finish
+        # means a run that reached its limit: a run that ends earlier is deterministic for a seed.
+        nominal = LP_SHARE * (1 - REPORT_SHARE - BALANCE_SHARE) * opts.time_limit_s
+        limit = min(LP_MAX_VARIABLES, int(LP_VARIABLES_PER_SECOND * nominal))
+        starts = reference.half_hour_starts(problem, classes)
+        if reference.count_variables(problem, classes, limit, starts) <= limit:
+            lp_job = _LpJob(problem, classes, lambda: search_deadline, stop, starts)
+    lagrange_job: _LagrangeJob | None = None
+    if not stop() and 0 < count_candidates(graph) <= MAX_CANDIDATES:
+        steps = LAGRANGE_ITERATIONS if lp_job is None else LAGRANGE_BESIDE_LP
+        lagrange_job = _LagrangeJob(problem, classes, graph, bound.cut_classes, stop, steps)
+    del graph  # millions of arcs at XL; only the bounds need them
+
+    def keep_report_time(first: State) -> None:
+        """The result explains every unplaced student (3-9% of a 10 s limit at M on a loaded machine,
+        seconds at L): its cost, measured on a sample of the first placement, is kept free."""
+        nonlocal deadline, search_deadline
+        reserve = min(REPORT_MAX_SHARE * opts.time_limit_s, _report_cost(problem, first, unplaced_in(first)))
+        deadline = min(deadline, t0 + opts.time_limit_s - reserve)
+        search_deadline = min(search_deadline, deadline - BALANCE_SHARE * opts.time_limit_s)
+
+    def unplaced_in(st: State) -> list[int]:
+        return sorted(s for cls in classes if cls.mentors for s in cls.members if s not in st.where)
+
+    # First fit always completes (unless cancelled): a run out of time still returns pairs. The
+    # mentor-by-mentor packing and the guided construction follow as lines of their own (below).
+    state = first_fit(problem, classes, past_deadline)
+    keep_report_time(state)
     greedy_placed = state.placed
+    if lp_job is not None and state.placed >= upper_bound:
+        lp_job.abort.set()
 
     def report(phase: str) -> None:
         if opts.progress is not None:
             opts.progress(Progress(time.monotonic() - t0, state.placed, upper_bound, phase))
 
     report("construct")
-    lp_job: _LpJob | None = None
-    if state.placed < upper_bound and not stop():
-        budget = LP_SHARE * (search_deadline - time.monotonic())
-        limit = min(LP_MAX_VARIABLES, int(LP_VARIABLES_PER_SECOND * budget))
-        if reference.count_variables(problem, classes, limit) <= limit:
-            lp_job = _LpJob(problem, classes, budget, stop)
     build_s = time.monotonic() - t0
 
     class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
     rng = random.Random(opts.seed)
 
-    def unplaced() -> list[int]:
-        return sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
-
-    def repair() -> None:
-        while (
-            state.placed < upper_bound and not stop() and augment(state, classes, class_of, unplaced(), stop)
-        ):
-            pass
-
     planned = [0] * len(classes)
     for (c, _), n in bound.guide.items():
         planned[c] += n
 
-    def run_chains() -> None:
+    def run_chains(search: _Search, idle: int = CHAIN_IDLE_NODES) -> None:
         """Chains for every unplaced student, those of classes placed below the flow's plan first."""
+        st, chains = search.state, search.chains
+        last = chains.nodes  # at the last success
         progress = True
-        while progress and state.placed < upper_bound and not stop():
+        while progress and st.placed < upper_bound and not stop() and chains.nodes - last < idle:
             progress = False
-            placed_in = [sum(1 for s in cls.members if s in state.where) for cls in classes]
-            pool = sorted(unplaced(), key=lambda u: planned[class_of[u]] <= placed_in[class_of[u]])
+            placed_in = [sum(1 for s in cls.members if s in st.where) for cls in classes]
+            pool = sorted(unplaced_in(st), key=lambda u: planned[class_of[u]] <= placed_in[class_of[u]])
             for u in pool:
-                if stop() or state.placed >= upper_bound:
+                if stop() or st.placed >= upper_bound or chains.nodes - last >= idle:
                     break
-                if u not in state.where and chains.try_place(u):
+                if u not in st.where and chains.try_place(u):
                     progress = True
+                    last = chains.nodes
 
-    # The LP (if any) runs in its own thread meanwhile (OR-Tools releases the GIL while it solves); it
-    # is awaited after the chains, at a fixed point, so a run that ends before its limit stays
-    # deterministic.
-    repair()
-    report("augment")
-    chains = ChainSearch(state, classes, class_of, stop)
-    run_chains()
+    # No one-step ejections first (``augment``): chains cover them, and at M they were 1.4 s (5 s on a
+    # loaded machine) against 0.2-0.5 s for the chains, for the same placement.
+    # Lines, each repaired by chains: the mentor-by-mentor packing (``greedy.packed``), then the
+    # better of first fit and the guided construction (``greedy.construct``). Where time rather than
+    # seats is short the packing ends far above the others once chained (``mixed`` L: chains from the
+    # construction placed 1 student before their work limit, from the packing 100 of the first 100
+    # tried; ``mixed`` M seeds 1, 2: 1,555-1,560 and 1,600-1,609 against 1,521 and 1,581); elsewhere
+    # they end level at M. The packing goes first: on a loaded machine the search budget may end
+    # before the second line. The line placing more after chains is the one searched on (below).
+    searches: list[_Search] = []
+    if state.placed < upper_bound and not stop():
+        tight = packed(problem, classes, stop)
+        if not stop():
+            line = _Search(tight, ChainSearch(tight, classes, class_of, stop), random.Random(opts.seed + 2))
+            run_chains(line)
+            line.refresh()
+            searches.append(line)
+            report("packed")
+    if (not searches or searches[0].state.placed < upper_bound) and state.placed < upper_bound and not stop():
+        guided = guided_construction(problem, classes, bound.guide, stop)
+        if guided.placed >= state.placed:
+            state = guided
+        greedy_placed = max(greedy_placed, guided.placed)
+    main = _Search(state, ChainSearch(state, classes, class_of, stop), rng)
+    if not searches or searches[0].state.placed < upper_bound:
+        run_chains(main)
+    main.refresh()
+    # Only the line placing more goes on (the packing's on a tie): both are fixed before the search
+    # starts (chains stop on a work count), so the choice is the same on any machine, and the
+    # neighbourhood rounds are not spent twice.
+    searches = [max([*searches, main], key=lambda x: x.state.placed)]
+    state = searches[0].state
     report("chains")
-    if lp_job is not None:
-        if state.placed >= upper_bound:
-            lp_job.abort.set()
-        lp_job.thread.join(max(0.0, search_deadline - time.monotonic()))
-        if lp_job.thread.is_alive():  # still building its model: the solve itself stops at the deadline
-            lp_job.abort.set()
-            lp_job.thread.join()
-        lp_s = lp_job.seconds
-        if lp_job.ceiling is not None:
-            lp_value = lp_job.value
-            if lp_job.ceiling < upper_bound:
-                upper_bound, bound_kind = lp_job.ceiling, "lp"
-        if lp_job.model is not None and lp_job.values is not None and state.placed < upper_bound:
-            rounded = lp_round(problem, classes, lp_job.model, lp_job.values)
-            if rounded.placed > state.placed:
-                state = rounded
-                repair()
-                chains = ChainSearch(state, classes, class_of, stop)
-                run_chains()
-        lp_job = None
-        report("lp")
     chain_placed = state.placed
-    remaining = search_deadline - time.monotonic()
-    if state.placed < upper_bound and remaining > 0 and not cancelled():
-        exact = exact_bound(problem, classes, remaining / 4, opts.num_workers, opts.seed)
-        if exact is not None and exact < upper_bound:
-            upper_bound, bound_kind = exact, "exact"
-            report("exact_bound")
-    pool = unplaced()
-    rounds = improvements = 0
+    exact_tried = False
+
+    def take_lp(job: _LpJob, rounding: bool) -> None:
+        """The LP's bound, and its rounding (repaired by chains) as a second search beside the main
+        one where it places more than the chains did (``chain_placed``, a fixed point)."""
+        nonlocal upper_bound, bound_kind, lp_s, lp_value, lagrange_job
+        lp_s = job.seconds
+        if job.ceiling is not None:
+            lp_value = job.value
+            if lagrange_job is not None:
+                # The LP's bound is at least as tight: the Lagrangian one (its steps so far depend on
+                # the clock) is dropped, not compared.
+                lagrange_job.abort.set()
+                lagrange_job = None
+            if job.ceiling < upper_bound:
+                upper_bound, bound_kind = job.ceiling, "lp"
+        if rounding and job.model is not None and job.values is not None and chain_placed < upper_bound:
+            rounded = lp_round(problem, classes, job.model, job.values)
+            if rounded.placed > chain_placed:
+                second = _Search(
+                    rounded, ChainSearch(rounded, classes, class_of, stop), random.Random(opts.seed + 1)
+                )
+                run_chains(second)
+                second.refresh()
+                searches.append(second)
+        report("lp")
+
+    # The LP (if any) runs in its own thread meanwhile (OR-Tools releases the GIL while it solves): the
+    # neighbourhood search does not wait for it. Its rounding becomes a second search; the rounds go to
+    # the search placing more (the other gets its turn once the leader's rounds are spent). Each
+    # search's rounds depend only on its own start and seed (never on when the LP came back or on the
+    # order of turns), both get ``lns_rounds`` rounds, and the better placement is kept, so a run that
+    # ends before its limit stays deterministic. A bound that arrives during the search only stops it
+    # once a placement reaches it, where no further round could change that placement. One exception:
+    # when the rounding's search reaches the bound before the main one, which optimal placement is
+    # returned may depend on when the LP came back (the count placed does not).
     status: Status = "feasible"
-    while state.placed < upper_bound and pool:
+    while True:
+        best = max(searches, key=lambda x: x.state.placed)
+        if best.state.placed >= upper_bound:
+            if lp_job is not None:
+                lp_job.abort.set()
+            break
         if cancelled():
             status = "cancelled"
             break
         if time.monotonic() >= search_deadline:
             status = "time_limit"
             break
-        if rounds >= opts.lns_rounds:
-            break
-        rounds += 1
-        seed = pool.pop(rng.randrange(len(pool)))
-        nb = neighbourhood(state, classes, class_of, seed, rng)
-        before = state.placed
-        if resolve(state, classes, class_of, nb, opts, search_deadline):
-            improvements += 1
-            if state.placed > before:
-                augment(state, classes, class_of, unplaced(), stop)
-                chains.dead.clear()
-                chains.dead_classes.clear()
-                run_chains()
-                pool = unplaced()
+        if lp_job is not None and not lp_job.thread.is_alive():
+            take_lp(lp_job, True)
+            lp_job = None
+            continue
+        if lp_job is None and not exact_tried:
+            # Once the LP's bound is in (or none was tried): CP-SAT's exact bound, small instances only.
+            exact_tried = True
+            exact = exact_bound(
+                problem, classes, (search_deadline - time.monotonic()) / 4, opts.num_workers, opts.seed
+            )
+            if exact is not None and exact < upper_bound:
+                upper_bound, bound_kind = exact, "exact"
+                report("exact_bound")
+            continue
+        active = [x for x in searches if x.rounds < opts.lns_rounds and x.has_work()]
+        if not active:
+            if lp_job is None:
+                break
+            lp_job.thread.join(max(0.0, search_deadline - time.monotonic()))  # nothing else to do
+            continue
+        search = max(active, key=lambda x: (x.state.placed, -x.rounds))  # the leader's rounds first
+        if search.step(classes, class_of, search_deadline, stop):
+            run_chains(search, CHAIN_IDLE_AFTER_BLOCK)
+            if search is best or search.state.placed > best.state.placed:
+                state = search.state
             report("lns")
+    if lp_job is not None:
+        # The solve itself stops at the deadline (a watcher interrupts it); a thread still building its
+        # model (Python, seconds when the machine gives this process a fifth of a core) is left to
+        # notice the abort on its own, and its LP is not used.
+        lp_job.abort.set()
+        lp_job.thread.join(LP_GRACE_S)
+        if not lp_job.thread.is_alive():
+            take_lp(lp_job, False)
+        lp_job = None
+    best = max(searches, key=lambda x: x.state.placed)
+    state = best.state
+    # The kept search's own rounds (each search gets ``lns_rounds``); ``lns_searches`` says how many ran.
+    rounds, improvements = best.rounds, best.improvements
+    lagrange_value = -1.0
+    lagrange_iterations = 0
+    if lagrange_job is not None:
+        # Awaited here, at a fixed point: it ends after its iterations (a run that ends before its
+        # limit stays deterministic) or at the search's deadline (a run at its limit), where the bound
+        # of the steps done so far is taken (valid after any step) without waiting for the one under way.
+        if state.placed >= upper_bound or cancelled():
+            lagrange_job.abort.set()
+        lagrange_job.thread.join(max(0.0, search_deadline - time.monotonic()))
+        lagrange_job.abort.set()
+        # It stops within a few dozen DP steps; out of the way before the fair fill and the report.
+        lagrange_job.thread.join(LP_GRACE_S)
+        found = lagrange_job.result
+        if found is not None and found.upper_bound is not None:
+            lagrange_value, lagrange_iterations = found.value, found.iterations
+            if found.upper_bound < upper_bound:
+                upper_bound, bound_kind = found.upper_bound, "lagrange"
+        lagrange_job = None
     if status == "feasible" and cancelled():
         status = "cancelled"
     if status == "feasible" and state.placed == upper_bound:
@@ -245,19 +452,47 @@ def solve(
         "lns_rounds": float(rounds),
         "balance_moves": float(balanced),
         "lns_improvements": float(improvements),
+        "lns_searches": float(len(searches)),
+        "chain_nodes": float(sum(x.chains.nodes for x in searches)),
+        "lns_rounds_all": float(sum(x.rounds for x in searches)),
         "fixed": float(len(problem.fixed)),
         "lp_s": lp_s,
         "lp_value": lp_value,
+        "lagrange_value": lagrange_value,
+        "lagrange_iterations": float(lagrange_iterations),
     }
     stats["flow_bound"] = float(bound.upper_bound)
     ratios = [state.count[m] / mentor.capacity for m, mentor in enumerate(problem.mentors) if mentor.capacity]
     if ratios:
         mean = sum(ratios) / len(ratios)
         stats["fill_ratio_sd"] = (sum((r - mean) ** 2 for r in ratios) / len(ratios)) ** 0.5
-    return _result(problem, state, upper_bound, status, stats, bound_kind, keeps_current)
+    end = t0 + opts.time_limit_s
+    return build_result(problem, state, upper_bound, status, stats, bound_kind, keeps_current, end)
 
 
-def _result(
+def _report_cost(problem: Problem, state: State, unplaced: list[int]) -> float:
+    """Seconds the explanation of ``unplaced`` should take, with a margin, measured on a sample: a
+    first pass pays for the per-project occupancy (built once per project in the full pass), a second
+    one, warm, for the students."""
+    if not unplaced:
+        return 0.0
+    sample = unplaced[:: max(1, len(unplaced) // REPORT_SAMPLE)][:REPORT_SAMPLE]
+    occupancy = Occupancy(problem, state)
+    t = time.monotonic()
+    for s in sample:
+        explain(problem, state, s, occupancy)
+    cold = time.monotonic() - t
+    t = time.monotonic()
+    for s in sample:
+        explain(problem, state, s, occupancy)
+    warm = time.monotonic() - t
+    projects = {problem.students[s].project for s in unplaced}
+    seen = {problem.students[s].project for s in sample}
+    builds = max(0.0, cold - warm) * len(projects) / len(seen)
+    return 1.5 * (builds + warm * len(unplaced) / len(sample))
+
+
+def build_result(
     problem: Problem,
     state: State,
     upper_bound: int,
@@ -265,18 +500,25 @@ def _result(
     stats: dict[str, float],
     bound_kind: BoundKind,
     keeps_current: bool,
+    end: float = float("inf"),
 ) -> SolveResult:
+    """The plain result of a placement: assignments, every unplaced student explained, the moves (also
+    used by ``solver.merge`` for a result merged from parts); past ``end`` (the time limit) unplaced
+    students are explained without their closest mentors, which is the costly part (seconds at L)."""
     ms, sts = problem.mentors, problem.students
     placement = dict(state.where)
     placement.update({s: (m, start) for s, m, start in problem.fixed})
     assignments: list[Assignment] = []
     moves: list[Move] = []
-    unplaced = []
+    unplaced: list[Unplaced] = []
     occupancy = Occupancy(problem, state)
+    detailed = True
     for s, st in enumerate(sts):
         where = placement.get(s)
         if where is None:
-            unplaced.append(explain(problem, state, s, occupancy))
+            if detailed and len(unplaced) % 64 == 0:
+                detailed = time.monotonic() < end
+            unplaced.append(explain(problem, state, s, occupancy, detailed))
         else:
             m, start = where
             assignments.append(Assignment(st.id, ms[m].id, start, st.duration, st.current == where))

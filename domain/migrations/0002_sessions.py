@@ -1,4 +1,4 @@
-"""Issue 5: sessions (owners, Paris week, catch-up, sequence, billing), discovery notes, calendar feeds.
+"""Sessions (owners, Paris week, catch-up, sequence, billing), discovery notes, calendar feeds.
 
 No double booking is enforced by the database on both dialects, over active sessions only (scheduled,
 completed, student absent; a cancelled or late-cancelled session frees its time):

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 'indexes': [Index(fields=['topic', 'id'])],
                 'pk_attr': 'id',
                 'table_description': 'An announcement written in the same transaction as the change it '
-                'announces (issue 4).',
+                'announces.',
             },
             bases=['Model'],
         ),

@@ -1,4 +1,4 @@
-"""Issue 6: absences and hand-overs (R5), notice (R6), mentor paths (R3), assessments (R20), the
+"""Absences and hand-overs (R5), notice (R6), mentor paths (R3), assessments (R20), the
 pairing audit trail."""
 
 from tortoise import migrations
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('mentor_id', fields.IntField()),
                 ('student_id', fields.IntField()),
             ],
-            options={'table': 'pairing_change', 'app': 'models', 'indexes': [Index(fields=['student_id', 'id']), Index(fields=['mentor_id', 'id']), Index(fields=['cause', 'id'])], 'pk_attr': 'id', 'table_description': 'The audit trail (issue 6): every start or end of a mentorship, who did it, when and why. Written in'},
+            options={'table': 'pairing_change', 'app': 'models', 'indexes': [Index(fields=['student_id', 'id']), Index(fields=['mentor_id', 'id']), Index(fields=['cause', 'id'])], 'pk_attr': 'id', 'table_description': 'The audit trail: every start or end of a mentorship, who did it, when and why. Written in'},
             bases=['Model'],
         ),
         ops.AlterField(

@@ -6,8 +6,10 @@
 - Longer: each current student of the mentor gets a ``Handover`` (waiting) and a matching run restricted
   to them is queued for the Paris week the absence starts in (its job is enqueued after the
   commit). The snapshot leaves the absent mentor out of every week the absence touches and keeps their
-  seat and slot for the students handed over; publishing the run hands each student to their substitute
-  (``domain.services.handovers``). :func:`apply_due`, the daily step, gives them back when it is over.
+  seat and slot for the students handed over; publishing the run plans each student's substitute
+  (``domain.services.handovers``: the seat is reserved, the student stays with their mentor).
+  :func:`apply_due`, the daily step, hands them over when the absence starts and gives them back when
+  it is over. Cancelling the absence before it starts drops the plans (the seats are free again).
 - Both: the sessions inside the absence are cancelled without penalty, both sides get an
   ``absence_recorded`` event (one per pair, on the mentor's and the student's assignment topics), and
   nothing can be booked with the mentor inside the absence (:func:`check_not_away`).
@@ -19,16 +21,27 @@ Refused: an end before the start (``endsOn``), a start in the past or more than 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from domain.enums import AssessmentStatus, HandoverStatus, MentorStatus, PairingCause
+from domain import payloads
+from domain.enums import AssessmentStatus, HandoverStatus, MentorStatus, PairingCause, SessionStatus
 from domain.errors import Conflict, ErrorCode, ValidationFailed
-from domain.models import Assessment, Handover, MatchingRun, Mentor, MentorAbsence, Mentorship, Student
+from domain.models import (
+    Assessment,
+    Handover,
+    MatchingRun,
+    Mentor,
+    MentorAbsence,
+    Mentorship,
+    Session,
+    Student,
+)
 from domain.outbox import in_transaction
 from domain.paris_time import paris_today, week_monday
-from domain.services import events, handovers, notifications, pairing, runs
+from domain.services import events, handovers, notifications, pairing, run_requests
 from domain.services._common import lock_or_not_found
 
 SHORT_DAYS = 14  # R5: one or two weeks, caught up by the mentor
@@ -87,15 +100,15 @@ def _check_dates(starts_on: date, ends_on: date, today: date) -> None:
 async def _announce(absence: MentorAbsence, pairs: list[Mentorship], kind: str, actor: str) -> None:
     """One event per pair on both sides' assignment topics: the pair, plus the absence."""
     change = pairing.Change(PairingCause.ABSENCE, actor=actor, cause_ref=str(absence.id))
-    extra = {
-        "absenceId": absence.id,
-        "absenceStartsOn": absence.starts_on.isoformat(),
-        "absenceEndsOn": absence.ends_on.isoformat(),
-        "long": absence.long,
-    }
-    items: list[tuple[str, str, dict[str, Any]]] = []
+    items: list[tuple[str, str, payloads.AbsencePairPayload]] = []
     for pair in pairs:
-        body = {**pairing.payload(pair, change), **extra}
+        body: payloads.AbsencePairPayload = {
+            **pairing.payload(pair, change),
+            "absenceId": absence.id,
+            "absenceStartsOn": absence.starts_on.isoformat(),
+            "absenceEndsOn": absence.ends_on.isoformat(),
+            "long": absence.long,
+        }
         items.append((events.mentor_topic(pair.mentor_id), kind, body))
         items.append((events.student_topic(pair.student_id), kind, body))
     if items:
@@ -105,7 +118,7 @@ async def _announce(absence: MentorAbsence, pairs: list[Mentorship], kind: str, 
 
 async def _start_handover_run(student_ids: list[int], week: date, *, actor: str) -> MatchingRun:
     """Queue the run for the handed-over students; an active run of exactly that scope is joined."""
-    return await runs.start_or_join_run(
+    return await run_requests.start_or_join_run(
         student_ids, week, time_limit_s=HANDOVER_TIME_LIMIT_S, requested_by=actor
     )
 
@@ -169,6 +182,17 @@ async def record_absence(
             run = await _start_handover_run(
                 [p.student_id for p in pairs], week_monday(starts_on), actor=actor
             )
+        if absence.long:
+            # R5: students this mentor was to take over during another mentor's absence need another
+            # substitute: their plans are dropped and a hand-over run plans them again.
+            replan = await handovers.drop_plans_overlapping(
+                mentor.id,
+                starts_on,
+                ends_on,
+                note=f"the planned substitute is away from {_period(absence)} (R5): planned again",
+            )
+            for week, student_ids in sorted(replan.items()):
+                await _start_handover_run(student_ids, max(week, week_monday(today)), actor=actor)
         await _announce(absence, pairs, "absence_recorded", actor)
         return Recorded(absence, run, cancelled, unassigned)
 
@@ -182,7 +206,7 @@ async def _release_assessments(absence: MentorAbsence, actor: str) -> int:
         starts_at__gte=absence.starts_at,
         starts_at__lt=absence.ends_at,
     )
-    items: list[tuple[str, str, dict[str, Any]]] = []
+    items: list[tuple[str, str, payloads.AssessmentUnassignedPayload]] = []
     for assessment in rows:
         was = assessment.starts_at
         assessment.assessor_id = None
@@ -193,7 +217,7 @@ async def _release_assessments(absence: MentorAbsence, actor: str) -> int:
             "another assessor is needed"
         )
         await assessment.save()
-        body = {
+        body: payloads.AssessmentUnassignedPayload = {
             "assessmentId": assessment.id,
             "absenceId": absence.id,
             "previousStartsAt": was.isoformat() if was else None,
@@ -212,6 +236,7 @@ async def _lock_people(absence: MentorAbsence, rows: list[Handover]) -> None:
     mentor_ids = {absence.mentor_id} | set(
         await Mentorship.filter(id__in=substitute_ids).values_list("mentor_id", flat=True)
     )
+    mentor_ids |= {h.planned_mentor_id for h in rows if h.planned_mentor_id is not None}
     await Mentor.select_for_update().filter(id__in=sorted(mentor_ids)).order_by("id")
     await Student.select_for_update().filter(id__in=sorted(h.student_id for h in rows)).order_by("id")
 
@@ -220,7 +245,8 @@ async def cancel_absence(
     absence_id: int, *, actor: str = pairing.SYSTEM, today: date | None = None, now: datetime | None = None
 ) -> MentorAbsence:
     """Take an absence back before it starts. Its hand-overs end as ``CANCELLED``: a student still
-    waiting for a substitute keeps their pair (the students get a new version, so a hand-over run under
+    waiting for a substitute or with one planned keeps their pair (a planned substitute's seat is free
+    again) (the students get a new version, so a hand-over run under
     review is refused as stale); a student already handed over comes back to the mentor now. Sessions
     cancelled for the absence stay cancelled: the mentor books them again."""
     today = today or paris_today()
@@ -247,6 +273,8 @@ async def cancel_absence(
             )
         absence.cancelled_at = now
         await absence.save(update_fields=["cancelled_at", "updated_at"])
+        if not absence.long:
+            await _drop_catch_ups(absence, now)
         mentor = await Mentor.select_for_update().get(id=absence.mentor_id)
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])
@@ -255,13 +283,93 @@ async def cancel_absence(
         return absence
 
 
-async def apply_due(today: date, *, now: datetime | None = None) -> dict[str, int]:
-    """The daily step: for every long absence over before ``today`` (a Paris date) and not yet returned,
-    end the substitutes' pairs on its last day (``ABSENCE_OVER``, cause ``RETURN``) and start each
-    student's pair with their mentor again at the same weekly slot the day after. A student who never got
-    a substitute keeps their pair. One transaction per absence; running it twice changes nothing more."""
+async def switch_due(today: date, *, now: datetime | None = None) -> dict[str, int]:
+    """The daily step, first part: for every long absence that has started by ``today`` (a Paris date),
+    each hand-over with a planned substitute switches the student to them (``handovers.switch``). One
+    transaction per absence; running it twice changes nothing more. Counts: ``substituted`` (students now
+    with their substitute), ``planDropped`` (plans that no longer held)."""
     now = now or datetime.now(UTC)
-    counts = {"absences": 0, "returned": 0, "notReturned": 0}
+    counts = {"substituted": 0, "planDropped": 0}
+    due = (
+        await MentorAbsence.filter(
+            long=True,
+            cancelled_at__isnull=True,
+            returned_at__isnull=True,
+            starts_on__lte=today,
+            handovers__status=HandoverStatus.PLANNED,
+        )
+        .distinct()
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    async for _absence, rows in _each_locked(due, (HandoverStatus.PLANNED,)):
+        dropped: list[int] = []
+        for handover in rows:
+            started = await handovers.switch(handover, now=now)
+            if started is None and handover.status is HandoverStatus.WAITING:
+                dropped.append(handover.student_id)
+            counts["substituted" if started is not None else "planDropped"] += 1
+        if dropped:
+            # The plan no longer holds (the substitute is away, full, gone...): a hand-over run plans the
+            # students again; publishing it switches them at once, the absence having started.
+            await _start_handover_run(dropped, week_monday(today), actor=pairing.SYSTEM)
+    return counts
+
+
+async def _each_locked(
+    absence_ids: Sequence[Any], statuses: Sequence[HandoverStatus]
+) -> AsyncIterator[tuple[MentorAbsence, list[Handover]]]:
+    """Each absence of ``absence_ids`` still neither cancelled nor returned, with its hand-overs in
+    ``statuses``, in a transaction of its own with the absence and the people locked: the body runs inside
+    it (one transaction per absence, as the daily step wants)."""
+    for absence_id in absence_ids:
+        async with in_transaction():
+            absence = await MentorAbsence.select_for_update().get_or_none(id=absence_id)
+            if absence is None or absence.cancelled_at is not None or absence.returned_at is not None:
+                continue  # changed since the list was read
+            rows = await Handover.filter(absence_id=absence.id, status__in=list(statuses)).order_by(
+                "student_id"
+            )
+            await _lock_people(absence, rows)
+            yield absence, rows
+
+
+async def _drop_catch_ups(absence: MentorAbsence, now: datetime) -> int:
+    """R5: the catch-up sessions booked ahead for a short absence that is cancelled are due no more (unless
+    another short absence of the mentor calls for them): cancelled without penalty, saying why."""
+    # Imported here: the calendar checks sit above this module (they ask it whether the mentor is away).
+    from domain.services import calendar
+
+    ids = [
+        session_id
+        for session_id, starts_at in await Session.filter(
+            mentor_id=absence.mentor_id,
+            catch_up=True,
+            status=SessionStatus.SCHEDULED,
+            starts_at__gte=absence.ends_at,
+        ).values_list("id", "starts_at")
+        if not await calendar.catch_up_due(absence.mentor_id, starts_at)
+    ]
+    if not ids:
+        return 0
+    return await pairing.cancel_sessions_without_penalty(
+        {"id__in": ids},
+        after=absence.ends_at,
+        now=now,
+        reason=f"cancelled without penalty: the absence from {_period(absence)} it caught up on "
+        "was cancelled (R5)",
+    )
+
+
+async def apply_due(today: date, *, now: datetime | None = None) -> dict[str, int]:
+    """The daily step: the hand-overs of long absences that have started switch to their planned
+    substitutes (:func:`switch_due`); then for every long absence over before ``today`` (a Paris date) and
+    not yet returned, end the substitutes' pairs on its last day (``ABSENCE_OVER``, cause ``RETURN``) and
+    start each student's pair with their mentor again at the same weekly slot the day after. A student
+    who never got a substitute keeps their pair. One transaction per absence; running it twice changes
+    nothing more."""
+    now = now or datetime.now(UTC)
+    counts = {"absences": 0, "returned": 0, "notReturned": 0, **await switch_due(today, now=now)}
     due = (
         await MentorAbsence.filter(
             long=True, cancelled_at__isnull=True, returned_at__isnull=True, ends_on__lt=today
@@ -269,27 +377,19 @@ async def apply_due(today: date, *, now: datetime | None = None) -> dict[str, in
         .order_by("id")
         .values_list("id", flat=True)
     )
-    for absence_id in due:
-        async with in_transaction():
-            absence = await MentorAbsence.select_for_update().get_or_none(id=absence_id)
-            if absence is None or absence.cancelled_at is not None or absence.returned_at is not None:
-                continue  # changed since the list was read
-            rows = await Handover.filter(absence_id=absence.id, status__in=handovers.OPEN).order_by(
-                "student_id"
+    async for absence, rows in _each_locked(due, handovers.OPEN):
+        back_on = absence.ends_on + timedelta(days=1)
+        change = pairing.Change(
+            PairingCause.RETURN, cause_ref=str(absence.id), reason=f"the mentor is back on {back_on}"
+        )
+        for handover in rows:
+            back = await handovers.give_back(
+                handover, back_on=back_on, sub_ended_on=absence.ends_on, change=change, now=now
             )
-            await _lock_people(absence, rows)
-            back_on = absence.ends_on + timedelta(days=1)
-            change = pairing.Change(
-                PairingCause.RETURN, cause_ref=str(absence.id), reason=f"the mentor is back on {back_on}"
-            )
-            for handover in rows:
-                back = await handovers.give_back(
-                    handover, back_on=back_on, sub_ended_on=absence.ends_on, change=change, now=now
-                )
-                counts["returned" if back else "notReturned"] += 1
-            absence.returned_at = now
-            await absence.save(update_fields=["returned_at", "updated_at"])
-            counts["absences"] += 1
+            counts["returned" if back else "notReturned"] += 1
+        absence.returned_at = now
+        await absence.save(update_fields=["returned_at", "updated_at"])
+        counts["absences"] += 1
     return counts
 
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from domain.enums import AssessmentStatus, MentorStatus
+from domain import paris_time, payloads
+from domain.enums import AssessmentStatus
 from domain.errors import AssessorWasMentor, DomainError, NonexistentLocalTime, ValidationFailed
 from domain.models import (
     Assessment,
@@ -35,7 +35,7 @@ from domain.models import (
 )
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, WeeklyWindow, local_to_utc, week_monday, windows_in_paris_week, zone
-from domain.services import calendar, events, notifications, submissions
+from domain.services import calendar, eligibility, events, notifications, submissions
 from domain.services._common import lock_or_not_found
 from domain.services.pairing import SYSTEM
 from domain.services.sessions import PRESENTATION_DEFAULT
@@ -55,7 +55,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def payload(a: Assessment) -> dict[str, Any]:
+def payload(a: Assessment) -> payloads.AssessmentPayload:
     return {
         "assessmentId": a.id,
         "studentId": a.student_id,
@@ -123,20 +123,6 @@ def _overlaps(start: datetime, end: datetime, busy: list[Interval]) -> bool:
     return any(start < b_end and b_start < end for b_start, b_end in busy)
 
 
-def _intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if start < end:
-            out.append((start, end))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
 def _paris_instant(monday: date, minute: int) -> datetime | None:
     """The UTC instant of a Paris-week minute; None for a wall time the spring change skips."""
     day, rest = divmod(minute, 24 * 60)
@@ -175,7 +161,7 @@ def earliest_common_slot(
         week_start = _paris_instant(monday, 0)
         if week_start is None or week_start >= end:
             return None
-        common = _intersect(
+        common = paris_time.intersect(
             windows_in_paris_week(mentor.windows, m_zone, monday),
             windows_in_paris_week(student.windows, s_zone, monday),
         )
@@ -249,7 +235,7 @@ async def auto_assign(
     student = await Student.get(id=assessment.student_id)
     project = await Project.get(id=assessment.project_id)
     listing = await Mentor.filter(projects__id=project.id).distinct().order_by("id")
-    eligible = [m for m in listing if m.status == MentorStatus.ACTIVE and m.last_day is None]
+    eligible = [m for m in listing if eligibility.assessor_refusal(m, lists_project=True) is None]
     was_mentor = await past_and_current_mentors(student.id)
     candidates = [m for m in eligible if m.id not in was_mentor]
     reason = ""
@@ -380,15 +366,12 @@ async def assign_assessor(
             raise AssessorWasMentor(
                 "the assessor can never be the student's mentor, current or past (R20)", field="mentorId"
             )
-        if mentor.status != MentorStatus.ACTIVE:
-            raise ValidationFailed(f"the mentor is {mentor.status.value}", field="mentorId")
-        if mentor.last_day is not None:
-            raise ValidationFailed(
-                f"the mentor leaves on {mentor.last_day.isoformat()} (R6) and assesses no more",
-                field="mentorId",
-            )
-        if not await Mentor.filter(id=mentor.id, projects__id=assessment.project_id).exists():
-            raise ValidationFailed("the mentor does not list the assessed project (R1)", field="mentorId")
+        problem = eligibility.assessor_refusal(
+            mentor,
+            lists_project=await Mentor.filter(id=mentor.id, projects__id=assessment.project_id).exists(),
+        )
+        if problem is not None:
+            raise problem
         await check_profile(await Student.get(id=assessment.student_id), field="assessmentId")
         await calendar.check_entry(
             calendar.Entry(

@@ -33,7 +33,7 @@ from domain.models import (
     StudentAvailability,
 )
 from domain.outbox import in_transaction
-from domain.paris_time import PARIS, WeeklyWindow, week_monday, windows_in_paris_week, zone
+from domain.paris_time import PARIS, WeeklyWindow, week_monday, windows_all_year, windows_in_paris_week, zone
 from domain.services import absences, eligibility
 from domain.services._common import get_or_not_found
 from domain.video import link_for
@@ -304,28 +304,42 @@ async def _windows(
     return [WeeklyWindow(w.weekday, w.start_minute, w.end_minute) for w in await model.filter(**owner)]
 
 
-def inside_windows(windows: list[WeeklyWindow], timezone: str, starts_at: datetime, minutes: int) -> bool:
+def inside_windows(
+    windows: list[WeeklyWindow],
+    timezone: str,
+    starts_at: datetime,
+    minutes: int,
+    *,
+    every_season: bool = False,
+) -> bool:
     """Whether [starts_at, +minutes) lies inside one of the owner's weekly windows (their own zone,
-    expanded for that Paris week with the real offsets of the day)."""
+    expanded for that Paris week with the real offsets of the day). ``every_season``: as a weekly slot,
+    in that week and every week of the year after it (``paris_time.windows_all_year``, as runs place)."""
     local = starts_at.astimezone(PARIS)
     monday = week_monday(local.date())
     start = (local.date() - monday).days * 24 * 60 + local.hour * 60 + local.minute
     end = start + minutes
-    return any(
-        low <= start and end <= high for low, high in windows_in_paris_week(windows, zone(timezone), monday)
-    )
+    expand = windows_all_year if every_season else windows_in_paris_week
+    return any(low <= start and end <= high for low, high in expand(windows, zone(timezone), monday))
 
 
-async def _check_catch_up(entry: Entry) -> None:
-    """R5: a catch-up follows a short absence of the mentor (14 days or less): from the mentor's return to
-    the end of the Paris week after the absence's last day."""
-    local_day = entry.starts_at.astimezone(PARIS).date()
+async def catch_up_due(mentor_id: int, starts_at: datetime) -> bool:
+    """R5: a catch-up at ``starts_at`` follows a short absence of the mentor (14 days or less, not
+    cancelled): from the mentor's return to the end of the Paris week after the absence's last day."""
+    local_day = starts_at.astimezone(PARIS).date()
     for absence in await MentorAbsence.filter(
-        mentor_id=entry.mentor_id, cancelled_at__isnull=True, long=False, ends_at__lte=entry.starts_at
+        mentor_id=mentor_id, cancelled_at__isnull=True, long=False, ends_at__lte=starts_at
     ).order_by("-ends_on"):
         last_week = week_monday(absence.ends_on) + timedelta(days=7 * CATCH_UP_WEEKS_AFTER)
         if local_day < last_week + timedelta(days=7):
-            return
+            return True
+    return False
+
+
+async def _check_catch_up(entry: Entry) -> None:
+    """R5: a catch-up follows a short absence of the mentor (:func:`catch_up_due`)."""
+    if await catch_up_due(entry.mentor_id, entry.starts_at):
+        return
     raise CatchUpNotDue(
         "a catch-up session follows an absence of the mentor of up to two weeks, from their return to the "
         "end of the week after it (R5); the mentor has no such absence before this time",
@@ -380,19 +394,28 @@ async def check_entry(entry: Entry, *, now: datetime, field: str = "startsAt") -
 
 
 async def check_available(
-    mentor_id: int, student: Student, starts_at: datetime, minutes: int, *, field: str
+    mentor_id: int,
+    student: Student,
+    starts_at: datetime,
+    minutes: int,
+    *,
+    field: str,
+    every_season: bool = False,
 ) -> None:
-    """Step 4 alone: [starts_at, +minutes) lies inside both people's weekly availability (R13). Also used
-    for the weekly slot a manual pairing takes from its first session."""
+    """Step 4 alone: [starts_at, +minutes) lies inside both people's weekly availability (R13). With
+    ``every_season``, the weekly slot a manual pairing takes from its first session: inside in every week
+    of the year, whatever the clock changes of either person's zone (R4), as a run's slots are."""
     mentor = await Mentor.get(id=mentor_id)
     for who, model, owner, timezone in (
         ("mentor", MentorAvailability, {"mentor_id": mentor.id}, mentor.timezone),
         ("student", StudentAvailability, {"student_id": student.id}, student.timezone),
     ):
-        if not inside_windows(await _windows(model, **owner), timezone, starts_at, minutes):
+        windows = await _windows(model, **owner)
+        if not inside_windows(windows, timezone, starts_at, minutes, every_season=every_season):
+            when = " in some weeks of the year (clock changes)" if every_season else ""
             raise OutsideAvailability(
                 f"{_paris(starts_at)} for {minutes} minutes (Paris time) is outside the {who}'s weekly "
-                "availability",
+                f"availability{when}",
                 field=field,
             )
 

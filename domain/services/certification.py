@@ -110,10 +110,6 @@ async def decide(student_id: int, decision: PanelDecision, reason: str, *, actor
         )
 
 
-async def certification_of(student_id: int) -> Certification | None:
-    return await Certification.get_or_none(student_id=student_id)
-
-
 async def set_recording(assessment_id: int, recording: str) -> Assessment:
     """R14: where the presentation's recording is (an https URL or a storage key), for the final panel."""
     recording = require_reference(recording, field="recording")

@@ -7,21 +7,25 @@ day and nothing is assigned to the mentor after it.
   their students as unpaired, so each of them is placed with someone else; every current pair outside the
   scope stays as it is (the stability objective: the solver keeps still-valid pairs, the ``kept``
   weight). Staff review the run and publish it; publishing ends the old pairs with ``MENTOR_LEFT``.
-- :func:`withdraw_notice` takes it back before the last day.
+  Nothing stays in the mentor's calendar after the last day: sessions booked past it are cancelled without
+  penalty and presentations they were to assess past it wait for another assessor, at the notice (the
+  calendar refuses new ones from then on).
+- :func:`withdraw_notice` takes it back before the last day (what the notice cancelled stays cancelled).
 - :func:`apply_due` (a daily job) ends what is left after the last day and marks the mentor ``LEFT``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from domain.enums import MentorshipEndReason, MentorStatus, PairingCause
+from domain.enums import AssessmentStatus, MentorshipEndReason, MentorStatus, PairingCause
 from domain.errors import Conflict, NoticeTooShort, ValidationFailed
-from domain.models import MatchingRun, Mentor, Mentorship, Student
+from domain.models import Assessment, MatchingRun, Mentor, Mentorship, Student
 from domain.outbox import in_transaction
-from domain.paris_time import paris_today, week_monday
-from domain.services import notifications, pairing, runs
+from domain.paris_time import PARIS, local_to_utc, paris_today, week_monday
+from domain.services import events, handovers, notifications, pairing, run_requests
 from domain.services._common import lock_or_not_found
 
 NOTICE_DAYS = 14  # R6: two weeks at least
@@ -29,8 +33,8 @@ REMATCH_TIME_LIMIT_S = 30.0
 
 
 async def start_or_join_run(student_ids: list[int], week: date, *, requested_by: str) -> MatchingRun:
-    """The re-matching run of ``student_ids`` (``runs.start_or_join_run``)."""
-    return await runs.start_or_join_run(
+    """The re-matching run of ``student_ids`` (``run_requests.start_or_join_run``)."""
+    return await run_requests.start_or_join_run(
         student_ids, week, time_limit_s=REMATCH_TIME_LIMIT_S, requested_by=requested_by
     )
 
@@ -50,7 +54,8 @@ async def give_notice(
     mentor_id: int, last_day: date, *, actor: str = pairing.SYSTEM, today: date | None = None
 ) -> Notice:
     """Record that the mentor leaves after ``last_day`` (a Paris date, at least 14 days after ``today``)
-    and queue the re-matching run of their current students (None when they have none).
+    and queue the re-matching run of their current students (None when they have none), with the
+    students of a long absence whose planned substitute they were, if that absence outlasts the last day.
 
     Refuses: a last day less than 14 days ahead (``NOTICE_TOO_SHORT``), a mentor who already left or has
     already given notice (``CONFLICT``: withdraw it first to change the date)."""
@@ -75,13 +80,56 @@ async def give_notice(
         mentor.version += 1
         await mentor.save(update_fields=["notice_given_on", "last_day", "version", "updated_at"])
         students = await _current_student_ids(mentor.id)
+        await _clear_after(mentor.id, last_day, actor)
+        # R5: a hand-over planned with the mentor for an absence that outlasts their last day needs another
+        # substitute: the plan is dropped and the student goes into the re-matching run, which plans again.
+        replanned = await handovers.drop_plans_with(
+            mentor.id,
+            after=last_day,
+            note=f"the planned substitute leaves on {last_day.isoformat()} (R6): planned again",
+        )
         run = None
-        if students:
+        if students or replanned:
             # Next week starts at most 7 days ahead, so every new pair starts before the last day.
             week = week_monday(today) + timedelta(days=7)
-            run = await start_or_join_run(students, week, requested_by=actor)
+            run = await start_or_join_run(sorted({*students, *replanned}), week, requested_by=actor)
         await notifications.on_notice(mentor, students)
         return Notice(mentor, run)
+
+
+async def _clear_after(mentor_id: int, last_day: date, actor: str) -> None:
+    """R6: nothing of the mentor's after their last day. Sessions booked before the notice for a later
+    date are cancelled without penalty (the student's next mentor books their own); presentations they were
+    to assess after it lose their assessor and wait for another one (the student is told)."""
+    after = local_to_utc(datetime.combine(last_day + timedelta(days=1), time()), PARIS, fold=0)
+    await pairing.cancel_sessions_without_penalty(
+        {"mentor_id": mentor_id},
+        after=after,
+        reason=f"cancelled without penalty: the mentor leaves after {last_day.isoformat()} (R6)",
+    )
+    rows = await Assessment.select_for_update().filter(
+        assessor_id=mentor_id, status=AssessmentStatus.SCHEDULED, starts_at__gte=after
+    )
+    items: list[tuple[str, str, dict[str, Any]]] = []
+    for assessment in rows:
+        was = assessment.starts_at
+        assessment.assessor_id = None
+        assessment.starts_at = None
+        assessment.status = AssessmentStatus.AWAITING_ASSESSOR
+        assessment.unassigned_reason = (
+            f"the assessor (mentor {mentor_id}) leaves after {last_day.isoformat()} (R6): "
+            "another assessor is needed"
+        )
+        await assessment.save()
+        body = {
+            "assessmentId": assessment.id,
+            "previousStartsAt": was.isoformat() if was else None,
+            "actor": actor,
+        }
+        items.append((events.student_topic(assessment.student_id), "assessment_unassigned", body))
+        items.append((events.mentor_topic(mentor_id), "assessment_unassigned", body))
+    if items:
+        await events.record_many(items)
 
 
 async def withdraw_notice(

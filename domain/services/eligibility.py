@@ -3,7 +3,8 @@
 Every path that pairs a student with a mentor asks here: manual pairing
 (``domain.services.mentorships``), the hand-over and the return of a long absence
 (``domain.services.handovers``), publishing a run (``domain.services.runs``) and the run's snapshot
-(``jobs.snapshot``, through the same facts in bulk).
+(``jobs.snapshot``, through the same facts in bulk). Choosing a presentation's assessor
+(``domain.services.assessments``) asks :func:`assessor_refusal` (mentor status, R6, R1).
 
 The rules, in the order they are tried (the first one broken is the answer):
 
@@ -28,10 +29,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.bulk import in_chunks
-from domain.enums import AssessmentStatus, MentorshipEndReason, MentorStatus
+from domain.bulk import literals, models_in, select_in
+from domain.enums import AssessmentStatus, HandoverStatus, MentorshipEndReason, MentorStatus
 from domain.errors import Conflict, DomainError, ErrorCode, ValidationFailed
-from domain.models import Assessment, Mentor, MentorAbsence, Mentorship, Student
+from domain.models import Mentor, MentorAbsence, Student
 
 # R7: a pair ended at either side's request is not formed again (the waiting queue shows the same).
 REFUSED_END_REASONS: tuple[MentorshipEndReason, ...] = (
@@ -68,16 +69,21 @@ def seats_left(load: int, capacity: int) -> int:
 
 
 async def current_loads(mentor_ids: Iterable[int]) -> dict[int, int]:
-    """Current pairs per mentor (0 for a mentor with none)."""
+    """The seats taken per mentor (0 for a mentor with none): current pairs, and the seats reserved for a
+    long absence's hand-over planned with them (R5: the student comes at the absence's start, and the
+    substitute's pair is open-ended, so the seat counts from the plan on)."""
     ids = sorted(set(mentor_ids))
     loads = dict.fromkeys(ids, 0)
-    for mid in await in_chunks(
-        ids,
-        lambda chunk: Mentorship.filter(mentor_id__in=chunk, ended_on__isnull=True).values_list(
-            "mentor_id", flat=True
-        ),
+    for row in await select_in(
+        'SELECT "mentor_id" AS "id" FROM "mentorship" WHERE "mentor_id" {ids} AND "ended_on" IS NULL', ids
     ):
-        loads[int(mid)] += 1  # type: ignore[call-overload]
+        loads[int(row["id"])] += 1
+    for row in await select_in(
+        'SELECT "planned_mentor_id" AS "id" FROM "handover" WHERE "planned_mentor_id" {ids} '
+        f'AND "status" = {literals([HandoverStatus.PLANNED])}',
+        ids,
+    ):
+        loads[int(row["id"])] += 1
     return loads
 
 
@@ -152,49 +158,54 @@ async def path_completed(current_projects: dict[int, int]) -> set[int]:
     panel, not for a mentor (matching runs leave them out)."""
     if not current_projects:
         return set()
-    rows = await in_chunks(
+    rows = await select_in(
+        'SELECT "student_id", "project_id" FROM "assessment" WHERE "student_id" {ids} '
+        f'AND "status" IN ({literals(FINISHED)})',
         current_projects,
-        lambda ids: Assessment.filter(student_id__in=ids, status__in=FINISHED).values_list(
-            "student_id", "project_id"
-        ),
     )
-    return {int(sid) for sid, pid in rows if current_projects.get(int(sid)) == pid}
+    return {
+        int(row["student_id"])
+        for row in rows
+        if current_projects.get(int(row["student_id"])) == row["project_id"]
+    }
+
+
+async def scheduled_assessors(student_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Student -> the assessors of their scheduled presentations (R20: never their mentor)."""
+    assessors: dict[int, set[int]] = defaultdict(set)
+    for row in await select_in(
+        'SELECT "student_id", "assessor_id" FROM "assessment" WHERE "student_id" {ids} '
+        f'AND "status" = {literals([AssessmentStatus.SCHEDULED])} AND "assessor_id" IS NOT NULL',
+        set(student_ids),
+    ):
+        assessors[int(row["student_id"])].add(int(row["assessor_id"]))
+    return dict(assessors)
 
 
 async def load_facts(mentors: Iterable[Mentor], students: Iterable[Student]) -> Facts:
     facts = Facts({m.id: m for m in mentors}, {s.id: s for s in students})
     mids, sids = sorted(facts.mentors), sorted(facts.students)
     projects: dict[int, set[int]] = defaultdict(set)
-    for mid, pid in await in_chunks(
-        mids, lambda ids: Mentor.filter(id__in=ids).values_list("id", "projects__id")
+    for row in await select_in(
+        'SELECT "mentor_id", "project_id" FROM "mentor_project" WHERE "mentor_id" {ids}', mids
     ):
-        if pid is not None:
-            projects[int(mid)].add(int(pid))
+        projects[int(row["mentor_id"])].add(int(row["project_id"]))
     facts.projects = dict(projects)
     absences: dict[int, list[MentorAbsence]] = defaultdict(list)
-    for absence in await in_chunks(
-        mids, lambda ids: MentorAbsence.filter(mentor_id__in=ids, cancelled_at__isnull=True)
+    for absence in await models_in(
+        MentorAbsence, '"mentor_id" {ids} AND "cancelled_at" IS NULL', mids, order_by='"id"'
     ):
         absences[absence.mentor_id].append(absence)
     facts.absences = dict(absences)
     refused: dict[int, set[int]] = defaultdict(set)
-    for sid, mid in await in_chunks(
+    for row in await select_in(
+        'SELECT "student_id", "mentor_id" FROM "mentorship" WHERE "student_id" {ids} '
+        f'AND "end_reason" IN ({literals(REFUSED_END_REASONS)})',
         sids,
-        lambda ids: Mentorship.filter(
-            student_id__in=ids, end_reason__in=list(REFUSED_END_REASONS)
-        ).values_list("student_id", "mentor_id"),
     ):
-        refused[int(sid)].add(int(mid))
+        refused[int(row["student_id"])].add(int(row["mentor_id"]))
     facts.refused = dict(refused)
-    assessors: dict[int, set[int]] = defaultdict(set)
-    for sid, mid in await in_chunks(
-        sids,
-        lambda ids: Assessment.filter(
-            student_id__in=ids, status=AssessmentStatus.SCHEDULED, assessor_id__isnull=False
-        ).values_list("student_id", "assessor_id"),
-    ):
-        assessors[int(sid)].add(int(mid))
-    facts.assessors = dict(assessors)
+    facts.assessors = await scheduled_assessors(sids)
     facts.loads = await current_loads(mids)
     facts.completed = await path_completed({s.id: s.current_project_id for s in facts.students.values()})
     return facts
@@ -273,6 +284,22 @@ def refusal(
         )
     if seat and not has_room(facts.loads.get(mentor_id, 0), mentor.capacity):
         return Conflict(f"the mentor is at capacity ({mentor.capacity}, R2)", field=fields.mentor)
+    return None
+
+
+def assessor_refusal(mentor: Mentor, *, lists_project: bool, field: str = "mentorId") -> DomainError | None:
+    """Why ``mentor`` may not assess a presentation of a project (None when they may), by the rules on the
+    mentor alone: mentor status (only an ``ACTIVE`` one), R6 (one who gave notice assesses no more), R1
+    (``lists_project``: they list the assessed project). R20 (never the student's mentor) is the
+    assessment's own check, over the student's past pairs."""
+    if mentor.status is not MentorStatus.ACTIVE:
+        return ValidationFailed(f"the mentor is {mentor.status.value}", field=field)
+    if mentor.last_day is not None:
+        return ValidationFailed(
+            f"the mentor leaves on {mentor.last_day.isoformat()} (R6) and assesses no more", field=field
+        )
+    if not lists_project:
+        return ValidationFailed("the mentor does not list the assessed project (R1)", field=field)
     return None
 
 

@@ -12,12 +12,14 @@ are serialized anyway. Hence "every event with id > N on my topics" never skips 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from domain import outbox
+from domain.bulk import insert_rows
 from domain.models import Event
 
 # Any constant: the key of the advisory lock that orders event writers on PostgreSQL.
@@ -41,20 +43,32 @@ async def _order_writers(conn: BaseDBAsyncClient) -> None:
         await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [EVENT_ORDER_LOCK])
 
 
-async def record(topic: str, kind: str, payload: dict[str, Any]) -> Event:
+async def record(topic: str, kind: str, payload: Mapping[str, object]) -> Event:
     """Insert one event; call inside the transaction that makes the change (``in_transaction``)."""
-    return (await record_many([(topic, kind, payload)]))[0]
-
-
-async def record_many(items: list[tuple[str, str, dict[str, Any]]]) -> list[Event]:
-    """Insert events in the given order, inside the caller's transaction."""
     conn = Tortoise.get_connection("default")  # the caller's transaction, when it holds one
     await _order_writers(conn)
-    events = []
-    for topic, kind, payload in items:
-        events.append(await Event.create(topic=topic, kind=kind, payload=payload, using_db=conn))
+    event = await Event.create(topic=topic, kind=kind, payload=payload, using_db=conn)
     await outbox.after_commit(outbox.WakeSubscribers())
-    return events
+    return event
+
+
+async def record_many(items: Sequence[tuple[str, str, Mapping[str, object]]]) -> list[int]:
+    """Insert events inside the caller's transaction, one statement per batch whatever their number
+    (``domain.bulk.insert_rows``); returns their ids, which grow in the given order. It takes the writers'
+    lock (held until the commit): in a large write (a published run) call it as late as possible."""
+    if not items:
+        return []
+    conn = Tortoise.get_connection("default")  # the caller's transaction, when it holds one
+    await _order_writers(conn)
+    now = datetime.now(UTC)
+    rows = await insert_rows(
+        "event",
+        ("topic", "kind", "payload", "created_at"),
+        [(topic, kind, payload, now) for topic, kind, payload in items],
+        returning=("id",),
+    )
+    await outbox.after_commit(outbox.WakeSubscribers())
+    return sorted(int(row[0]) for row in rows)
 
 
 async def after(topics: list[str], after_id: int, *, limit: int = 500) -> list[Event]:

@@ -73,9 +73,10 @@ async def create_mentorship(
             now=now,
             field="firstSessionAt",
         )
-        # The weekly slot taken from it (the student's session length) lies inside both availabilities too.
+        # The weekly slot taken from it (the student's session length) lies inside both availabilities too,
+        # in every season (someone in Dakar or Montreal: the clocks change on other dates than Paris's).
         await calendar.check_available(
-            mentor.id, student, starts_at, mentorship.slot_minutes, field="firstSessionAt"
+            mentor.id, student, starts_at, mentorship.slot_minutes, field="firstSessionAt", every_season=True
         )
         mentor.version += 1
         await mentor.save(update_fields=["version", "updated_at"])

@@ -4,7 +4,10 @@ users' own text). Dates arrive already written in Paris time by the caller."""
 
 from __future__ import annotations
 
-from jinja2 import DictLoader, Environment, StrictUndefined, select_autoescape
+import functools
+from collections.abc import Mapping, Sequence
+
+from jinja2 import DictLoader, Environment, StrictUndefined, Template, meta, select_autoescape
 
 from domain.enums import MessageKind as K
 
@@ -133,17 +136,77 @@ _env = Environment(
     autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
     undefined=StrictUndefined,
     keep_trailing_newline=False,
+    auto_reload=False,  # the sources never change: no staleness check per message
 )
 
 
 def render(kind: K, language: str, context: dict[str, object]) -> tuple[str, str, str]:
     """(subject, text, html) of a message of ``kind`` in ``language``."""
     lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    subject = " ".join(_env.get_template(f"{kind.value}.{lang}.subject").render(context).split())
-    text = _env.get_template(f"{kind.value}.{lang}.txt").render(context)
+    subject = " ".join(_template(f"{kind.value}.{lang}.subject").render(context).split())
+    text = _template(f"{kind.value}.{lang}.txt").render(context)
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    html = _env.get_template("layout.html").render(language=lang, subject=subject, paragraphs=paragraphs)
+    html = _template("layout.html").render(language=lang, subject=subject, paragraphs=paragraphs)
     return subject, text, html
+
+
+@functools.cache
+def _template(name: str) -> Template:
+    return _env.get_template(name)
+
+
+# Many messages of one kind and language (a published run's introductions): each template renders them
+# all in one pass, a loop around its own source, instead of one Jinja context per message (most of the
+# cost of a message this small). The loop binds each message's variables by name, so the output is the
+# same (a test compares); the rendered messages are cut apart at SEPARATOR, which no value may contain.
+SEPARATOR = "\x00"
+
+
+def render_many(
+    kind: K, language: str, contexts: Sequence[Mapping[str, object]]
+) -> list[tuple[str, str, str]]:
+    """:func:`render` for each of ``contexts``, in order."""
+    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    if not contexts:
+        return []
+    if any(isinstance(v, str) and SEPARATOR in v for c in contexts for v in c.values()):
+        return [render(kind, language, dict(c)) for c in contexts]
+    subjects = [
+        " ".join(s.split()) for s in _cut(_batch(f"{kind.value}.{lang}.subject"), contexts, len(contexts))
+    ]
+    texts = _cut(_batch(f"{kind.value}.{lang}.txt"), contexts, len(contexts))
+    layouts = [
+        {"language": lang, "subject": subject, "paragraphs": [p for p in text.split("\n\n") if p.strip()]}
+        for subject, text in zip(subjects, texts, strict=True)
+    ]
+    htmls = _cut(_batch("layout.html"), layouts, len(contexts))
+    return list(zip(subjects, texts, htmls, strict=True))
+
+
+def _cut(template: Template, contexts: Sequence[Mapping[str, object]], count: int) -> list[str]:
+    parts = template.render(_mm_items=contexts).split(SEPARATOR)
+    assert len(parts) == count + 1 and parts[-1] == "", "a rendered message holds the separator"
+    return parts[:-1]
+
+
+@functools.cache
+def _batch(name: str) -> Template:
+    """The template ``name`` looped over ``_mm_items``, each item's variables bound by name; the same
+    name with ``.many`` before an ``.html`` ending (autoescape on) or after any other."""
+    source = _sources[name]
+    if source.endswith("\n"):  # as keep_trailing_newline=False drops it from a template of its own
+        source = source[:-1]
+    names = sorted(meta.find_undeclared_variables(_env.parse(source)))
+    bound = ", ".join(f"{n}=_mm_item[{n!r}]" for n in names)
+    looped = (
+        "{% for _mm_item in _mm_items %}"
+        + (f"{{% with {bound} %}}{source}{{% endwith %}}" if names else source)
+        + SEPARATOR
+        + "{% endfor %}"
+    )
+    many = name[: -len(".html")] + ".many.html" if name.endswith(".html") else name + ".many"
+    _sources[many] = looped
+    return _env.get_template(many)
 
 
 def language_of(languages: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -33,6 +33,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from domain import outbox
+from domain.bulk import insert_rows, literals, select_in
 from domain.enums import AssessmentStatus, MessageKind, MessageStatus, SessionStatus
 from domain.models import (
     Assessment,
@@ -47,7 +48,7 @@ from domain.models import (
 )
 from domain.paris_time import PARIS
 from domain.services import events
-from domain.services.notification_templates import language_of, render
+from domain.services.notification_templates import language_of, render, render_many
 from domain.video import video_link
 
 Role = Literal["mentor", "student"]
@@ -167,14 +168,15 @@ def _slot(m: Mentorship, language: str = "fr") -> str:
     return f"{_WEEKDAYS[language][m.slot_weekday]} {hours:02d}:{minutes:02d}, {m.slot_minutes} min"
 
 
-async def on_pairing(m: Mentorship, kind: str, *, substitute: bool = False) -> None:
-    """A pair started (an introduction to both; ``substitute``: for a mentor's long absence, R5) or ended
-    (a change of mentor, to both)."""
-    mentor, student = await Mentor.get(id=m.mentor_id), await Student.get(id=m.student_id)
+def _pairing_messages(
+    m: Mentorship, kind: str, mentor: Mentor, student: Student, substitute: bool
+) -> list[tuple[MessageKind, Role, Mentor | Student, dict[str, Any]]]:
+    """The messages a pair's start or end writes: (kind, role, recipient, context), one per side."""
     sides: list[tuple[Role, Mentor | Student, Mentor | Student]] = [
         ("mentor", mentor, student),
         ("student", student, mentor),
     ]
+    out: list[tuple[MessageKind, Role, Mentor | Student, dict[str, Any]]] = []
     for role, me, other in sides:
         if kind == "mentorship_started":
             context = {
@@ -183,14 +185,130 @@ async def on_pairing(m: Mentorship, kind: str, *, substitute: bool = False) -> N
                 "slot": _slot(m, language_of(me.languages)),
                 "substitute": substitute,
             }
-            await notify(MessageKind.PAIR_STARTED, role, me.id, context, ref=f"m{m.id}")
+            out.append((MessageKind.PAIR_STARTED, role, me, context))
         elif kind == "mentorship_ended":
             context = {
                 "other": other.name,
                 "ended_on": m.ended_on.isoformat() if m.ended_on else "",
                 "reason": m.end_reason.value.replace("_", " ") if m.end_reason else "",
             }
-            await notify(MessageKind.PAIR_ENDED, role, me.id, context, ref=f"m{m.id}")
+            out.append((MessageKind.PAIR_ENDED, role, me, context))
+    return out
+
+
+async def on_pairing(m: Mentorship, kind: str, *, substitute: bool = False) -> None:
+    """A pair started (an introduction to both; ``substitute``: for a mentor's long absence, R5) or ended
+    (a change of mentor, to both)."""
+    mentor, student = await Mentor.get(id=m.mentor_id), await Student.get(id=m.student_id)
+    for message_kind, role, me, context in _pairing_messages(m, kind, mentor, student, substitute):
+        await notify(message_kind, role, me.id, context, ref=f"m{m.id}")
+
+
+@dataclass(slots=True)
+class Draft:
+    """A message rendered ahead of its write (a published run renders before it takes its locks)."""
+
+    kind: MessageKind
+    role: Role
+    person_id: int
+    email: str
+    language: str
+    subject: str
+    text: str
+    html: str
+
+
+def draft_pairing_messages(
+    m: Mentorship, kind: str, *, mentor: Mentor, student: Student, substitute: bool = False
+) -> list[Draft]:
+    """The messages :func:`on_pairing` writes for ``m`` (saved or not yet), rendered, not written."""
+    drafts = []
+    for message_kind, role, me, context in _pairing_messages(m, kind, mentor, student, substitute):
+        language = language_of(me.languages)
+        subject, text, html = render(
+            message_kind, language, {"name": me.name, **_localized(context, language)}
+        )
+        drafts.append(Draft(message_kind, role, me.id, me.email, language, subject[:300], text, html))
+    return drafts
+
+
+def draft_many_pairing_messages(
+    pairs: Sequence[tuple[Mentorship, Mentor, Student]], kind: str, *, substitute: bool = False
+) -> list[list[Draft]]:
+    """:func:`draft_pairing_messages` for many pairs (a published run's), in order: the same drafts, each
+    template rendering all the messages of one kind and language at once
+    (``notification_templates.render_many``)."""
+    wanted = [
+        [
+            (message_kind, role, me, language_of(me.languages), context)
+            for message_kind, role, me, context in _pairing_messages(m, kind, mentor, student, substitute)
+        ]
+        for m, mentor, student in pairs
+    ]
+    groups: dict[tuple[MessageKind, str], list[dict[str, Any]]] = {}
+    for messages in wanted:
+        for message_kind, _role, me, language, context in messages:
+            groups.setdefault((message_kind, language), []).append(
+                {"name": me.name, **_localized(context, language)}
+            )
+    rendered = {key: iter(render_many(key[0], key[1], contexts)) for key, contexts in groups.items()}
+    drafts: list[list[Draft]] = []
+    for messages in wanted:
+        drafts.append([])
+        for message_kind, role, me, language, _context in messages:
+            subject, text, html = next(rendered[(message_kind, language)])
+            drafts[-1].append(Draft(message_kind, role, me.id, me.email, language, subject[:300], text, html))
+    return drafts
+
+
+async def write_drafts(drafts: list[tuple[str, Draft]]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Write rendered messages, each with the ``ref`` of its change, as :func:`notify` would (same keys:
+    a key written already writes nothing, by ``ON CONFLICT DO NOTHING``, and gets no feed event: only
+    the rows inserted come back; the recipient's email preference), one statement per batch;
+    returns their feed events (``NOTIFICATION`` on each recipient's topic) for the caller to record
+    with its other events (``events.record_many``)."""
+    keyed = [(message_key(d.kind, ref, d.role, d.person_id), d) for ref, d in drafts]
+    if not keyed:
+        return []
+    no_email: set[tuple[str, str, int]] = set()
+    for role in ("mentor", "student"):
+        for row in await select_in(
+            'SELECT "kind", "recipient_id" FROM "notification_preference" WHERE "recipient_id" {ids} '
+            f'AND "recipient_role" = {literals([role])} AND NOT "email"',
+            {d.person_id for _, d in keyed if d.role == role},
+        ):
+            no_email.add((MessageKind(row["kind"]).value, role, int(row["recipient_id"])))
+    now = datetime.now(UTC)
+    rows: list[tuple[Any, ...]] = []
+    written: dict[str, Draft] = {}
+    for key, d in keyed:
+        if key in written:
+            continue
+        wanted = (d.kind.value, d.role, d.person_id) not in no_email
+        status = MessageStatus.PENDING if wanted else MessageStatus.SKIPPED
+        rows.append(
+            (key, d.kind, d.role, d.person_id, d.email, d.language, d.subject, d.text, d.html, "",
+             status, 0, now, "", "", now, now)
+        )  # fmt: skip
+        written[key] = d
+    inserted = await insert_rows(
+        "message",
+        ("key", "kind", "recipient_role", "recipient_id", "email", "language", "subject", "text", "html",
+         "ics", "status", "attempts", "next_attempt_at", "claim_token", "last_error", "created_at",
+         "updated_at"),
+        rows,
+        returning=("id", "key"),
+        skip_conflicts=True,  # of two writers of one key, the first wins (as in ``notify``)
+    )  # fmt: skip
+    message_ids = {str(key): int(mid) for mid, key in inserted}
+    feed: list[tuple[str, str, dict[str, Any]]] = []
+    for key, d in written.items():
+        if key in message_ids:
+            payload = {"messageId": message_ids[key], "kind": d.kind.value, "subject": d.subject}
+            feed.append((topic_of(d.role, d.person_id), NOTIFICATION, payload))
+    if any(row[10] is MessageStatus.PENDING for row in rows):
+        await outbox.after_commit(outbox.SendMessages())
+    return feed
 
 
 def session_ics(session: Session, summary: str, link: str = "") -> str:
@@ -392,7 +510,3 @@ async def set_email(role: Role, person_id: int, kind: MessageKind, email: bool) 
             pref.email = email
             await pref.save(update_fields=["email"])
         return pref
-
-
-async def pending_count() -> int:
-    return await Message.filter(status__in=(MessageStatus.PENDING, MessageStatus.SENDING)).count()

@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 
 from domain.enums import MessageKind, SessionKind, SessionStatus
 from domain.errors import (
@@ -117,11 +118,28 @@ async def database_refusals() -> AsyncIterator[None]:
         raise
 
 
+def with_each_other(mentorship: Mentorship) -> QuerySet[Session]:
+    """R14: the sessions of the pair's mentor with the pair's student, whichever of their pairs booked them.
+    The first of them is the discovery session: a pair started again (a student back from a substitute
+    after a long absence, R5) has met already and needs no second one."""
+    return Session.filter(mentor_id=mentorship.mentor_id, student_id=mentorship.student_id)
+
+
+async def discovery_of(mentorship: Mentorship) -> Session | None:
+    """The discovery session of the pair's mentor and student that took place or still will (R14)."""
+    return (
+        await with_each_other(mentorship)
+        .filter(kind=SessionKind.DISCOVERY, status__in=DISCOVERY_HELD)
+        .order_by("starts_at")
+        .first()
+    )
+
+
 async def _check_order(
     mentorship: Mentorship, kind: SessionKind, starts_at: datetime, *, exclude: int | None = None
 ) -> None:
     """The discovery session is the first one (R14), and there is only one."""
-    others = Session.filter(mentorship_id=mentorship.id)
+    others = with_each_other(mentorship)
     if exclude is not None:
         others = others.exclude(id=exclude)
     discovery = (
@@ -341,13 +359,7 @@ async def schedule_series(data: SeriesInput, *, now: datetime | None = None) -> 
         mentorship = await _mentorship_at(data.mentorship_id)
         student = await get_or_not_found(Student, mentorship.student_id, field="mentorshipId")
         minutes = minutes_for(SessionKind.REGULAR, student, mentorship.slot_minutes, field="weeks")
-        discovery = (
-            await Session.filter(
-                mentorship_id=mentorship.id, kind=SessionKind.DISCOVERY, status__in=DISCOVERY_HELD
-            )
-            .order_by("starts_at")
-            .first()
-        )
+        discovery = await discovery_of(mentorship)
         for occ in expand(mentorship.slot_weekday, mentorship.slot_start_minute, data.first_week, data.weeks):
             if occ.week in absent:
                 report.skipped.append(Skipped(occ, SkipReason.MENTOR_ABSENT, "the mentor is away that week"))

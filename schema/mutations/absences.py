@@ -11,8 +11,7 @@ import strawberry
 from domain.services import absences, pairing
 from schema.absence_types import MentorAbsence
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.run_types import MatchingRun
 
 
@@ -59,7 +58,7 @@ class AbsenceMutations:
     )
     async def record_absence(self, info: Info, input: RecordAbsenceInput) -> AbsenceResult:
         actor = pairing.actor_of(await info.context.current_viewer())
-        result = await attempt(
+        result = await REFUSALS.attempt(
             lambda: absences.record_absence(
                 input.mentor_id, input.starts_on, input.ends_on, input.reason, actor=actor
             )
@@ -77,7 +76,7 @@ class AbsenceMutations:
     )
     async def cancel_absence(self, info: Info, id: int) -> CancelAbsenceResult:
         actor = pairing.actor_of(await info.context.current_viewer())
-        result = await attempt(lambda: absences.cancel_absence(id, actor=actor))
+        result = await REFUSALS.attempt(lambda: absences.cancel_absence(id, actor=actor))
         if isinstance(result, ValidationError | NotFoundError | ConflictError):
             return result
         return AbsenceCancelledPayload(absence=MentorAbsence.of(result))

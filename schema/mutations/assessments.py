@@ -16,9 +16,8 @@ from domain.services import assessments, pairing
 from domain.services._common import require_range
 from schema.assessment_types import Assessment
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
-from schema.mutations.sessions import SlotTaken, attempt_booking
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
+from schema.mutations.sessions import BOOKING, SlotTaken
 
 MAX_HORIZON_DAYS = 60
 
@@ -76,7 +75,7 @@ class AssessmentMutations:
             )
             return AssessmentPayload(assessment=Assessment.of(row))
 
-        result = await attempt_booking(run)
+        result = await BOOKING.attempt(run)
         return result
 
     @strawberry.mutation(
@@ -92,7 +91,7 @@ class AssessmentMutations:
             row = await assessments.auto_assign_by_id(assessment_id, actor=actor, horizon_days=horizon_days)
             return AssessmentPayload(assessment=Assessment.of(row))
 
-        result = await attempt(run)
+        result = await REFUSALS.attempt(run)
         return result
 
     @strawberry.mutation(description="The presentation took place: passed or failed, with notes.")
@@ -101,7 +100,7 @@ class AssessmentMutations:
             row = await assessments.record_result(input.id, input.passed, input.notes)
             return AssessmentPayload(assessment=Assessment.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Cancel an assessment awaiting an assessor or scheduled.")
     async def cancel_assessment(self, info: Info, input: CancelAssessmentInput) -> AssessmentResult:
@@ -110,5 +109,5 @@ class AssessmentMutations:
             row = await assessments.cancel(input.id, reason=input.reason, actor=actor)
             return AssessmentPayload(assessment=Assessment.of(row))
 
-        result = await attempt(run)
+        result = await REFUSALS.attempt(run)
         return result

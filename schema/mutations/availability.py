@@ -3,8 +3,8 @@ from __future__ import annotations
 import strawberry
 
 from domain.services import availability
+from schema.errors import REFUSALS
 from schema.inputs import AvailabilityWindowInput, to_windows
-from schema.mutations._result import attempt
 from schema.mutations.mentors import MentorPayload, MentorResult
 from schema.mutations.students import StudentPayload, StudentResult
 from schema.types import Mentor, Student
@@ -20,7 +20,7 @@ class AvailabilityMutations:
             row = await availability.set_mentor_availability(mentor_id, to_windows(windows, field="windows"))
             return MentorPayload(mentor=Mentor.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Replace all of a student's weekly windows (in the student's zone).")
     async def set_student_availability(
@@ -32,4 +32,4 @@ class AvailabilityMutations:
             )
             return StudentPayload(student=Student.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

@@ -8,8 +8,7 @@ import strawberry
 
 from domain.services import calendar
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 
 FeedOwner = strawberry.enum(calendar.FeedOwner, name="FeedOwner")
 
@@ -47,4 +46,4 @@ class CalendarMutations:
             base = str(info.context.request.base_url).rstrip("/") if info.context.request is not None else ""
             return CalendarFeedPayload(token=token, url=base + feed_path(token))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

@@ -9,8 +9,7 @@ import strawberry
 
 from domain.services import change_requests, pairing
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.run_types import MatchingRun
 from schema.types import Mentorship
 
@@ -79,4 +78,4 @@ class ChangeRequestMutations:
                 replacement_run=MatchingRun.shown_to(replacement, viewer),
             )
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

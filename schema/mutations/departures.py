@@ -10,8 +10,7 @@ import strawberry
 
 from domain.services import departures, pairing
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.run_types import MatchingRun
 from schema.types import Mentor
 
@@ -54,7 +53,7 @@ class DepartureMutations:
             mentor, rematch = notice.mentor, notice.run
             return NoticePayload(mentor=Mentor.of(mentor), rematch_run=MatchingRun.shown_to(rematch, viewer))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Take a notice back, up to the last day (R6).")
     async def withdraw_notice(self, info: Info, mentor_id: int) -> NoticeResult:
@@ -64,4 +63,4 @@ class DepartureMutations:
             mentor = await departures.withdraw_notice(mentor_id, actor=pairing.actor_of(viewer))
             return NoticePayload(mentor=Mentor.of(mentor), rematch_run=None)
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

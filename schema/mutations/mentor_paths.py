@@ -9,8 +9,7 @@ import strawberry
 from domain import models
 from domain.services import mentor_paths, pairing
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.types import Mentor, MentorPathEntry
 
 
@@ -56,4 +55,4 @@ class MentorPathMutations:
             mentor = await models.Mentor.get(id=row.mentor_id)
             return MentorPathPayload(mentor=Mentor.of(mentor), path=MentorPathEntry.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

@@ -6,9 +6,8 @@ import strawberry
 
 from domain.services import mentors, pairing
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.inputs import CreateMentorInput, UpdateMentorInput, to_windows
-from schema.mutations._result import attempt
 from schema.types import Mentor
 
 
@@ -41,7 +40,7 @@ class MentorMutations:
             actor = pairing.actor_of(await info.context.current_viewer())
             return MentorPayload(mentor=Mentor.of(await mentors.create_mentor(data, actor=actor)))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Change a mentor; omitted fields keep their value.")
     async def update_mentor(self, input: UpdateMentorInput) -> MentorResult:
@@ -58,4 +57,4 @@ class MentorMutations:
             )
             return MentorPayload(mentor=Mentor.of(await mentors.update_mentor(input.id, patch)))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

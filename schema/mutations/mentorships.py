@@ -7,9 +7,8 @@ import strawberry
 from domain.paris_time import parse_local_datetime
 from domain.services import mentorships, pairing
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.inputs import CreateMentorshipInput
-from schema.mutations._result import attempt
 from schema.types import Mentorship
 
 
@@ -40,5 +39,5 @@ class MentorshipMutations:
             created = await mentorships.create_mentorship(data, actor=actor)
             return MentorshipPayload(mentorship=Mentorship.of(created))
 
-        result = await attempt(run)
+        result = await REFUSALS.attempt(run)
         return result

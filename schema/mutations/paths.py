@@ -5,9 +5,8 @@ from typing import Annotated
 import strawberry
 
 from domain.services import paths
-from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.inputs import CreatePathInput, CreateProjectInput, UpdatePathInput, UpdateProjectInput
-from schema.mutations._result import attempt
 from schema.types import Path, Project
 
 
@@ -39,7 +38,7 @@ class PathMutations:
             )
             return PathPayload(path=Path.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation
     async def update_path(self, input: UpdatePathInput) -> PathResult:
@@ -47,7 +46,7 @@ class PathMutations:
             patch = paths.PathPatch(input.name, input.description, input.duration_months)
             return PathPayload(path=Path.of(await paths.update_path(input.id, patch)))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation
     async def create_project(self, input: CreateProjectInput) -> ProjectResult:
@@ -57,7 +56,7 @@ class PathMutations:
             )
             return ProjectPayload(project=Project.of(await paths.create_project(data)))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation
     async def update_project(self, input: UpdateProjectInput) -> ProjectResult:
@@ -65,4 +64,4 @@ class PathMutations:
             patch = paths.ProjectPatch(input.name, input.level, input.position, input.description)
             return ProjectPayload(project=Project.of(await paths.update_project(input.id, patch)))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

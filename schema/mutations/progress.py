@@ -10,8 +10,7 @@ import strawberry
 from domain.services import pairing, progress
 from schema.assessment_types import Assessment
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.types import Mentorship, Student
 
 
@@ -71,5 +70,5 @@ class ProgressMutations:
                 ended_mentorship=Mentorship.of(done.ended) if done.ended else None,
             )
 
-        result = await attempt(run)
+        result = await REFUSALS.attempt(run)
         return result

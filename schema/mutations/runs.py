@@ -8,16 +8,19 @@ from uuid import UUID
 
 import strawberry
 
-from domain.errors import DomainError
-from domain.services import pairing, runs
+from domain.services import pairing, run_publish, run_requests
 from schema.context import Info
 from schema.errors import (
-    AnyUserError,
+    CONFLICT,
+    INVALID,
+    NOT_FOUND,
+    REFUSALS,
     ConflictError,
     NotFoundError,
+    Refusals,
     UserError,
     ValidationError,
-    to_graphql_error,
+    on,
 )
 from schema.run_types import MatchingRun
 from schema.types import Mentorship
@@ -26,6 +29,10 @@ from schema.types import Mentorship
 @strawberry.type(description="A run of the same scope is queued or running; nothing was stored.")
 class AlreadyRunningError(UserError):
     run_id: UUID | None = strawberry.field(description="The active run of that scope.")
+
+    @classmethod
+    def of_run(cls, error: run_requests.AlreadyRunning) -> AlreadyRunningError:
+        return cls(code=error.code, message=error.message, field=error.field, run_id=error.run_id)
 
 
 @strawberry.input(description="All waiting students (nothing given), those of a path, or a list of students.")
@@ -77,21 +84,19 @@ class PublishPayload:
     )
 
 
-StartRunResult = Annotated[
-    RunPayload | ValidationError | NotFoundError | AlreadyRunningError, strawberry.union("StartRunResult")
-]
-CancelRunResult = Annotated[RunPayload | NotFoundError | ConflictError, strawberry.union("CancelRunResult")]
+StartRunErrors = ValidationError | NotFoundError | AlreadyRunningError
+StartRunResult = Annotated[RunPayload | StartRunErrors, strawberry.union("StartRunResult")]
+START_RUN = Refusals[StartRunErrors](
+    on(run_requests.AlreadyRunning, AlreadyRunningError.of_run), NOT_FOUND, INVALID
+)
+
+CancelRunErrors = NotFoundError | ConflictError
+CancelRunResult = Annotated[RunPayload | CancelRunErrors, strawberry.union("CancelRunResult")]
+CANCEL_RUN = Refusals[CancelRunErrors](NOT_FOUND, CONFLICT)
+
 PublishRunResult = Annotated[
     PublishPayload | ValidationError | NotFoundError | ConflictError, strawberry.union("PublishRunResult")
 ]
-
-
-def _error(error: DomainError) -> AnyUserError | AlreadyRunningError:
-    if isinstance(error, runs.AlreadyRunning):
-        return AlreadyRunningError(
-            code=error.code, message=error.message, field=error.field, run_id=error.run_id
-        )
-    return to_graphql_error(error)
 
 
 @strawberry.type
@@ -100,44 +105,49 @@ class RunMutations:
     async def start_run(self, info: Info, input: StartRunInput) -> StartRunResult:
         scope = input.scope or RunScopeInput()
         weights = {k: v for k, v in vars(input.weights).items() if v is not None} if input.weights else {}
-        try:
-            run = await runs.start_run(
-                runs.RunScope(path_id=scope.path_id, student_ids=scope.student_ids),
-                runs.RunOptions(
+
+        async def run() -> RunPayload:
+            started = await run_requests.start_run(
+                run_requests.RunScope(path_id=scope.path_id, student_ids=scope.student_ids),
+                run_requests.RunOptions(
                     time_limit_s=input.time_limit_s, week=input.week, seed=input.seed, weights=weights
                 ),
             )
-        except DomainError as error:
-            return _error(error)  # type: ignore[return-value]
-        return RunPayload(run=MatchingRun.of(run))
+            return RunPayload(run=MatchingRun.of(started))
+
+        return await START_RUN.attempt(run)
 
     @strawberry.mutation(description="Cancel a run: a queued one at once, a running one within seconds.")
     async def cancel_run(self, info: Info, id: UUID) -> CancelRunResult:
-        try:
-            run = await runs.cancel_run(id)
-        except DomainError as error:
-            return _error(error)  # type: ignore[return-value]
-        return RunPayload(run=MatchingRun.of(run))
+        async def run() -> RunPayload:
+            return RunPayload(run=MatchingRun.of(await run_requests.cancel_run(id)))
+
+        return await CANCEL_RUN.attempt(run)
 
     @strawberry.mutation(
         description="Publish a succeeded run's pairs as mentorships, all or nothing, once: a run already "
         "published (by a concurrent call or in part) gets ALREADY_PUBLISHED; acceptStudentIds and "
         "rejectStudentIds together get VALIDATION. Refused when a mentor or student of an accepted pair "
-        "changed since the solve."
+        "changed since the solve. A publish of many pairs (the server's MENTORMATCH_PUBLISH_JOB_MIN_PAIRS) "
+        "runs as a job: the answer comes at once with the run PUBLISHING and no pairs yet; its progress "
+        "(pairsDone of pairsTotal) comes on matchingRunProgress until PUBLISHED, or SUCCEEDED again with "
+        "the cause as its error when it failed (nothing published). A publishRun meanwhile gets "
+        "PUBLISH_IN_PROGRESS."
     )
     async def publish_run(self, info: Info, input: PublishRunInput) -> PublishRunResult:
-        try:
-            outcome = await runs.publish_run(
+        async def run() -> PublishPayload:
+            outcome = await run_publish.publish_run(
                 input.run_id,
                 accept=input.accept_student_ids,
                 reject=input.reject_student_ids or (),
                 actor=pairing.actor_of(await info.context.current_viewer()),
+                job_min_pairs=info.context.settings.publish_job_min_pairs,
             )
-        except DomainError as error:
-            return _error(error)  # type: ignore[return-value]
-        return PublishPayload(
-            run=MatchingRun.of(outcome.run),
-            created=[Mentorship.of(m) for m in outcome.created],
-            ended=[Mentorship.of(m) for m in outcome.ended],
-            moved=[Mentorship.of(m) for m in outcome.moved],
-        )
+            return PublishPayload(
+                run=MatchingRun.of(outcome.run),
+                created=[Mentorship.of(m) for m in outcome.created],
+                ended=[Mentorship.of(m) for m in outcome.ended],
+                moved=[Mentorship.of(m) for m in outcome.moved],
+            )
+
+        return await REFUSALS.attempt(run)

@@ -16,9 +16,8 @@ from domain.paris_time import paris_today
 from domain.services import certification, onboarding, pairing, submissions, video_links
 from schema.assessment_types import Assessment
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.inputs import AvailabilityWindowInput, to_windows
-from schema.mutations._result import attempt
 from schema.school import DocumentKind, MentorApplication, MentorDocument
 from schema.types import Certification, Mentor, Mentorship, PanelDecision, Session
 
@@ -215,7 +214,7 @@ class SchoolMutations:
             row = await onboarding.apply(data, actor=await _actor(info))
             return MentorApplicationPayload(application=MentorApplication.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Send (or replace, until accepted) one document of an application.")
     async def send_mentor_document(self, info: Info, input: SendMentorDocumentInput) -> MentorDocumentResult:
@@ -227,7 +226,7 @@ class SchoolMutations:
                 document=MentorDocument.of(row), application=await _application_of(input.mentor_id)
             )
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(
         description="Accept a pending document, or reject it with a reason. Once every document is accepted "
@@ -245,7 +244,7 @@ class SchoolMutations:
                 document=MentorDocument.of(row), application=MentorApplication.of(application)
             )
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Record the contract's signature (every document accepted first).")
     async def sign_mentor_contract(
@@ -257,7 +256,7 @@ class SchoolMutations:
             )
             return MentorApplicationPayload(application=MentorApplication.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(
         description="The applicant becomes an ACTIVE mentor (matched, booked, assessing) from today; refused "
@@ -268,7 +267,7 @@ class SchoolMutations:
             row = await onboarding.activate(mentor_id, actor=await _actor(info))
             return MentorActivatedPayload(mentor=Mentor.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Close an open application with a reason (status DECLINED).")
     async def decline_mentor_application(
@@ -278,7 +277,7 @@ class SchoolMutations:
             row = await onboarding.decline(input.mentor_id, input.reason, actor=await _actor(info))
             return MentorApplicationPayload(application=MentorApplication.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="The student's mentor marks the project's deliverables as submitted.")
     async def mark_project_submitted(
@@ -290,7 +289,7 @@ class SchoolMutations:
             )
             return ProjectSubmissionPayload(submission=_submission(row), assessments=[])
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(
         description="The student's mentor verified the submitted project: its presentation may be scheduled "
@@ -303,7 +302,7 @@ class SchoolMutations:
                 submission=_submission(row), assessments=[Assessment.of(a) for a in assigned]
             )
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Where the presentation's recording is (R14), for the final panel.")
     async def set_presentation_recording(
@@ -313,7 +312,7 @@ class SchoolMutations:
             row = await certification.set_recording(input.assessment_id, input.recording)
             return PresentationRecordingPayload(assessment=Assessment.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(
         description="The final panel's decision on a student whose every project passed (R20), with its "
@@ -326,7 +325,7 @@ class SchoolMutations:
             )
             return PanelDecisionPayload(certification=Certification.of(row))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(
         description="The mentor's external video tool (https) for every session of a pair (mentorshipId) or "
@@ -343,7 +342,7 @@ class SchoolMutations:
             session = await video_links.set_session_url(input.session_id, input.url)
             return VideoLinkPayload(mentorship=None, session=Session.of(session))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
 
 def _submission(row: models.ProjectSubmission) -> ProjectSubmission:

@@ -7,31 +7,29 @@ another active session of the mentor or the student is a typed ``SlotTaken`` err
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 
 from domain import enums
-from domain.errors import DomainError
 from domain.errors import SlotTaken as SlotTakenError
 from domain.paris_time import PARIS, parse_local_datetime
 from domain.recurrence import Occurrence
 from domain.services import sessions
 from schema.context import Info
 from schema.errors import (
-    ConflictError,
+    CONFLICT,
+    INVALID,
+    NOT_FOUND,
+    REFUSALS,
+    AnyUserError,
     ErrorCodeType,
-    NotFoundError,
+    Refusals,
     UserError,
-    ValidationError,
-    to_graphql_error,
+    on,
 )
-from schema.mutations._result import attempt
 from schema.types import DiscoveryNote, Session, SessionKind, SessionStatus
-
-T = TypeVar("T")
 
 
 @strawberry.type(description="The mentor or the student already has a session at that time; nothing stored.")
@@ -39,15 +37,9 @@ class SlotTaken(UserError):
     pass
 
 
-async def attempt_booking(
-    action: Callable[[], Awaitable[T]],
-) -> T | SlotTaken | ValidationError | NotFoundError | ConflictError:
-    try:
-        return await action()
-    except SlotTakenError as error:
-        return SlotTaken(code=error.code, message=error.message, field=error.field)
-    except DomainError as error:
-        return to_graphql_error(error)
+BookingErrors = SlotTaken | AnyUserError
+# A booking's overlap is its own type; before CONFLICT, which would take it (SlotTaken is a Conflict).
+BOOKING = Refusals[BookingErrors](on(SlotTakenError, SlotTaken.of), NOT_FOUND, CONFLICT, INVALID)
 
 
 def _local(text: str, field: str) -> datetime:
@@ -181,11 +173,10 @@ class DiscoveryNotePayload:
     note: DiscoveryNote
 
 
-_Errors = ValidationError | NotFoundError | ConflictError
-SessionResult = Annotated[SessionPayload | SlotTaken | _Errors, strawberry.union("SessionResult")]
-SeriesResult = Annotated[SeriesPayload | SlotTaken | _Errors, strawberry.union("SeriesResult")]
-EndSessionResult = Annotated[EndSessionPayload | SlotTaken | _Errors, strawberry.union("EndSessionResult")]
-DiscoveryNoteResult = Annotated[DiscoveryNotePayload | _Errors, strawberry.union("DiscoveryNoteResult")]
+SessionResult = Annotated[SessionPayload | BookingErrors, strawberry.union("SessionResult")]
+SeriesResult = Annotated[SeriesPayload | BookingErrors, strawberry.union("SeriesResult")]
+EndSessionResult = Annotated[EndSessionPayload | BookingErrors, strawberry.union("EndSessionResult")]
+DiscoveryNoteResult = Annotated[DiscoveryNotePayload | AnyUserError, strawberry.union("DiscoveryNoteResult")]
 
 # Keep the code enum referenced so SlotTaken's `code` type resolves in the SDL.
 _ = ErrorCodeType
@@ -208,7 +199,7 @@ class SessionMutations:
             )
             return SessionPayload(session=Session.of(await sessions.book_session(data)))
 
-        return await attempt_booking(run)
+        return await BOOKING.attempt(run)
 
     @strawberry.mutation(description="Book the mentorship's weekly slot for the next weeks (R13).")
     async def schedule_series(self, input: ScheduleSeriesInput) -> SeriesResult:
@@ -222,7 +213,7 @@ class SessionMutations:
                 skipped=[SeriesWeek.of(s.occurrence, s.reason.value, s.message) for s in report.skipped],
             )
 
-        return await attempt_booking(run)
+        return await BOOKING.attempt(run)
 
     @strawberry.mutation(description="Move a scheduled session (its calendar SEQUENCE grows).")
     async def reschedule_session(self, input: RescheduleSessionInput) -> SessionResult:
@@ -235,7 +226,7 @@ class SessionMutations:
             )
             return SessionPayload(session=Session.of(row))
 
-        return await attempt_booking(run)
+        return await BOOKING.attempt(run)
 
     @strawberry.mutation(
         description="Cancel: CANCELLED more than 24 h before the start, LATE_CANCELLED after (billed)."
@@ -245,7 +236,7 @@ class SessionMutations:
             row = await sessions.cancel_session(id, info.context.settings.rates)
             return SessionPayload(session=Session.of(row))
 
-        return await attempt_booking(run)
+        return await BOOKING.attempt(run)
 
     @strawberry.mutation(description="Record how the session went: COMPLETED or STUDENT_ABSENT (R16).")
     async def set_session_status(self, input: SetSessionStatusInput) -> SessionResult:
@@ -253,7 +244,7 @@ class SessionMutations:
             row = await sessions.set_status(input.id, enums.SessionStatus(input.status))
             return SessionPayload(session=Session.of(row))
 
-        return await attempt_booking(run)
+        return await BOOKING.attempt(run)
 
     @strawberry.mutation(
         description="End a session (status required, R16): billable at the level of the project the student "
@@ -277,7 +268,7 @@ class SessionMutations:
                 next_session=Session.of(ended.next_session) if ended.next_session else None,
             )
 
-        return await attempt_booking(run)
+        return await BOOKING.attempt(run)
 
     @strawberry.mutation(description="Shared notes and the private comment (mentors and staff only).")
     async def update_session_notes(self, input: SessionNotesInput) -> SessionResult:
@@ -287,7 +278,7 @@ class SessionMutations:
             )
             return SessionPayload(session=Session.of(row))
 
-        return await attempt_booking(run)
+        return await BOOKING.attempt(run)
 
     @strawberry.mutation(description="Write the R18 notes of a discovery session.")
     async def set_discovery_notes(self, input: DiscoveryNoteInput) -> DiscoveryNoteResult:
@@ -307,4 +298,4 @@ class SessionMutations:
             )
             return DiscoveryNotePayload(session_id=input.session_id, note=DiscoveryNote.of(note))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

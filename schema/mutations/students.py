@@ -5,9 +5,8 @@ from typing import Annotated
 import strawberry
 
 from domain.services import students
-from schema.errors import ConflictError, NotFoundError, ValidationError
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 from schema.inputs import CreateStudentInput, UpdateStudentInput, to_windows
-from schema.mutations._result import attempt
 from schema.types import Student
 
 
@@ -47,7 +46,7 @@ class StudentMutations:
             )
             return StudentPayload(student=Student.of(await students.create_student(data)))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)
 
     @strawberry.mutation(description="Change a student; omitted fields keep their value.")
     async def update_student(self, input: UpdateStudentInput) -> StudentResult:
@@ -71,4 +70,4 @@ class StudentMutations:
             )
             return StudentPayload(student=Student.of(await students.update_student(input.id, patch)))
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

@@ -9,8 +9,7 @@ import strawberry
 
 from domain.services import tokens
 from schema.context import Info
-from schema.errors import ConflictError, NotFoundError, ValidationError
-from schema.mutations._result import attempt
+from schema.errors import REFUSALS, ConflictError, NotFoundError, ValidationError
 
 
 @strawberry.type(description="A bearer token, without its secret (only its hash is stored).")
@@ -49,4 +48,4 @@ class TokenMutations:
                 )
             )
 
-        return await attempt(run)
+        return await REFUSALS.attempt(run)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from api import services
 from api.app import create_app
-from api.settings import Environment, Settings
+from infra import connections
+from infra.settings import Environment, Settings
 from tests.conftest import REDIS_URL, Backend
 
 
@@ -38,8 +38,10 @@ async def test_graphiql_in_development_only(db: Backend) -> None:
 async def test_startup_fails_fast_when_redis_is_unreachable(db: Backend) -> None:
     settings = Settings(database_url=db.url, redis_url="redis://127.0.0.1:1/0", service_timeout_s=1)
     app = create_app(settings)
-    with pytest.raises(services.ServiceUnavailable, match=r"Redis redis://127\.0\.0\.1:1/0 is unreachable"):
+    with pytest.raises(
+        connections.ServiceUnavailable, match=r"Redis redis://127\.0\.0\.1:1/0 is unreachable"
+    ):
         async with app.router.lifespan_context(app):
             pass
     # The failed start closed its connections: reconnect for the rest of the session.
-    await services.connect_database(db.settings)
+    await connections.connect_database(db.settings)

@@ -90,6 +90,7 @@ async def test_refused_write_looks_like_not_found_and_changes_nothing(db: Backen
     assert (await Mentor.get(id=world.mentor_a.id)).capacity == 2
 
 
+@pytest.mark.usefixtures("programme_clock")  # books a session on a hard-coded day of December 2026
 async def test_mentor_books_for_own_mentorship_only_and_reads_own_statement(db: Backend) -> None:
     world = await build_world()
     book = """mutation($p: Int!) { bookSession(input: {mentorshipId: $p, startsAt: "2026-12-08T19:00"}) {

@@ -123,7 +123,7 @@ def test_worker_check_fails_without_a_live_worker(tmp_path: Path) -> None:
 
 
 def test_the_default_database_does_not_depend_on_the_working_directory(tmp_path: Path) -> None:
-    code = "from api.settings import Settings; print(Settings.from_env({}).database_url)"
+    code = "from infra.settings import Settings; print(Settings.from_env({}).database_url)"
     urls = {
         subprocess.run(
             [sys.executable, "-c", code], cwd=cwd, env=clean_env(), capture_output=True, text=True, check=True

@@ -10,10 +10,10 @@ import sys
 from collections import Counter
 from datetime import date
 
-from api.settings import DEFAULT_RATES
 from domain.invariants import INVARIANTS
 from domain.models import Mentor, Mentorship
 from domain.seed import seed
+from infra.settings import DEFAULT_RATES
 from tests.conftest import Backend
 
 TODAY = date(2026, 11, 30)

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.settings import Environment
 from domain.models import Mentor, Path
+from infra.settings import Environment
 from tests import factories
 from tests.api.test_limits import client_for
 from tests.conftest import Backend, count_queries

@@ -12,7 +12,7 @@ import pytest
 
 from domain.enums import Role
 from domain.models import ApiToken
-from domain.services.tokens import hash_token, issue_token
+from domain.services.tokens import TOKEN_CACHE, hash_token, identify, issue_token, revoke_token
 from tests.api.test_limits import client_for
 from tests.auth_world import build_world
 from tests.conftest import Backend
@@ -80,6 +80,33 @@ async def test_an_expired_token_gets_401(db: Backend) -> None:
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
 
 
+async def test_a_cached_token_still_expires_on_time_and_stops_at_once_when_revoked_here(db: Backend) -> None:
+    token, row = await issue_token(Role.MENTOR, mentor_id=(await build_world()).mentor_a.id)
+    first = await identify(token, max_age_s=60)
+    assert first is not None and first.token_id == row.id
+    # Expiry is checked on every use, cached or not.
+    assert await identify(token, max_age_s=60, now=row.expires_at) is None
+    assert await identify(token, max_age_s=60) == first
+    # Revoked by this process: refused at once, whatever the cache's age.
+    await revoke_token(row.id)
+    assert await identify(token, max_age_s=60) is None
+    assert (await post(db, token, WHO))[0] == 401
+
+
+async def test_a_token_revoked_elsewhere_is_refused_once_the_cache_age_has_passed(
+    db: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token, row = await issue_token(Role.STAFF)
+    assert await identify(token, max_age_s=60) is not None
+    # Another process revokes it (a plain UPDATE, as `mentormatch token revoke` elsewhere would).
+    await ApiToken.filter(id=row.id).update(revoked_at=datetime.now(UTC))
+    assert await identify(token, max_age_s=0) is None  # no cache: seen at once
+    assert await identify(token, max_age_s=60) is not None  # within the stated bound: still trusted
+    later = TOKEN_CACHE.clock() + 60.001
+    monkeypatch.setattr(TOKEN_CACHE, "clock", lambda: later)
+    assert await identify(token, max_age_s=60) is None
+
+
 def cli(db: Backend, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": db.url}
     env.pop("REDIS_URL", None)
@@ -93,7 +120,9 @@ def cli(db: Backend, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def test_the_cli_prints_the_id_it_issued_and_revokes_by_id(db: Backend) -> None:
+async def test_the_cli_prints_the_id_it_issued_and_revokes_by_id(
+    db: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     issued = cli(db, "--role", "staff")
     assert issued.returncode == 0, issued.stderr
     token = issued.stdout.strip()
@@ -103,6 +132,11 @@ async def test_the_cli_prints_the_id_it_issued_and_revokes_by_id(db: Backend) ->
     revoked = cli(db, "revoke", str(row.id))
     assert revoked.returncode == 0, revoked.stderr
     assert f"token {row.id} revoked" in revoked.stdout
+    # Revoked by another process: this one trusted the token for at most token_cache_s seconds
+    # (TokenCache); once that age has passed (the cache's clock moved past it) the token is refused.
+    bound = db.settings.token_cache_s
+    later = TOKEN_CACHE.clock() + bound + 0.001
+    monkeypatch.setattr(TOKEN_CACHE, "clock", lambda: later)
     assert (await post(db, token, WHO))[0] == 401
 
 

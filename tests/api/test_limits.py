@@ -12,8 +12,8 @@ import pytest
 from strawberry.extensions import SchemaExtension
 
 from api.app import create_app
-from api.settings import Environment
 from domain.models import Path
+from infra.settings import Environment
 from schema.build import build_schema
 from tests.conftest import Backend, count_queries
 

@@ -16,10 +16,10 @@ from redis.asyncio import Redis
 from websockets.asyncio.client import connect
 
 from api.app import create_app
-from api.logs import JsonFormatter
-from api.settings import Environment
-from domain.enums import RunStatus
-from domain.models import MatchingRun
+from domain.enums import MessageKind, MessageStatus, RunStatus
+from domain.models import MatchingRun, Message
+from infra.logs import JsonFormatter
+from infra.settings import Environment
 from jobs.queue import close_queues
 from tests.api.test_websocket_auth import free_port
 from tests.conftest import REDIS_URL, Backend
@@ -48,6 +48,20 @@ async def test_metrics_after_requests(db: Backend, staff_token: str) -> None:
         started_at=started,
         finished_at=started + timedelta(seconds=40),
     )
+    for n, status in enumerate((MessageStatus.PENDING, MessageStatus.PENDING, MessageStatus.FAILED)):
+        await Message.create(
+            key=f"metrics-test:{n}",
+            kind=MessageKind.SESSION_BOOKED,
+            recipient_role="student",
+            recipient_id=1,
+            email="s@example.org",
+            language="fr",
+            subject="s",
+            text="t",
+            html="<p>t</p>",
+            status=status,
+            next_attempt_at=started,
+        )
     redis = Redis.from_url(REDIS_URL)
     await redis.zadd("arq:queue", {"metrics-test-job": 1})
     settings = replace(db.settings, redis_url=REDIS_URL)
@@ -115,6 +129,9 @@ async def test_metrics_after_requests(db: Backend, staff_token: str) -> None:
     assert sample(after, "mentormatch_run_duration_seconds_bucket", le="15.0", status="succeeded") == 1
     assert sample(after, "mentormatch_run_duration_seconds_bucket", le="60.0", status="succeeded") == 2
     assert sample(after, "mentormatch_queue_depth") == 1
+    assert sample(after, "mentormatch_messages", status="pending") == 2
+    assert sample(after, "mentormatch_messages", status="failed") == 1
+    assert sample(after, "mentormatch_messages", status="sent") == 0
     assert sample(after, "mentormatch_dependency_up", service="redis") == 1
 
 

@@ -119,7 +119,7 @@ def test_the_readme_lists_every_http_route() -> None:
     from starlette.routing import Route, WebSocketRoute
 
     from api.app import create_app
-    from api.settings import Settings
+    from infra.settings import Settings
 
     def shape(path: str) -> str:
         return re.sub(r"\{[^}]*\}", "{}", path)

@@ -4,6 +4,7 @@ app from the environment; more than one needs Redis (jobs and live events cross 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -72,6 +73,21 @@ def test_serve_runs_the_given_number_of_api_processes(db: Backend) -> None:
         workers = _workers(server.pid)
         assert len(workers) == 2, workers
         assert started == 2
+        # Whichever process answers /metrics reports the requests both processes served (each request
+        # on a new connection, so the kernel hands them to either process).
+        served = 0
+        for _ in range(40):
+            served += httpx.get(f"http://127.0.0.1:{port}/health/live", timeout=5).status_code == 200
+        for _ in range(6):
+            scrape = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+            counted = re.search(
+                r'^mentormatch_http_responses_total\{method="GET",route="/health/live",status="200"\} (\S+)$',
+                scrape,
+                re.MULTILINE,
+            )
+            assert counted is not None, scrape
+            assert float(counted.group(1)) == served
+            assert re.search(r'^mentormatch_dependency_up\{service="database"\} 1\.0$', scrape, re.MULTILINE)
     finally:
         server.terminate()
         try:

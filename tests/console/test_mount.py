@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.settings import Settings
+from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "console"

@@ -12,8 +12,8 @@ import sys
 from tortoise import Tortoise
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
-from api.services import _apps_config
 from domain.config import tortoise_config
+from infra.connections import _apps_config
 
 ROWS = """
 INSERT INTO path (name, description, duration_months, created_at, updated_at)
@@ -41,12 +41,24 @@ INSERT INTO session (mentorship_id, kind, starts_at, duration_minutes, status, n
 
 
 async def _indexes(sqlite: bool) -> set[str]:
+    """Indexes and triggers by what they are. On SQLite an index is named by its table, columns and
+    uniqueness (a table rebuilt by a migration may turn an inline ``UNIQUE (a, b)``, whose index SQLite
+    names ``sqlite_autoindex_<table>_N``, into the same index under its own name: nothing is lost)."""
     conn = Tortoise.get_connection("default")
-    if sqlite:
-        sql = "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"
-    else:
+    if not sqlite:
         sql = "SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public'"
-    return {str(r["name"]) for r in await conn.execute_query_dict(sql)}
+        return {str(r["name"]) for r in await conn.execute_query_dict(sql)}
+    found = {
+        f"trigger {r['name']}"
+        for r in await conn.execute_query_dict("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    tables = await conn.execute_query_dict("SELECT name FROM sqlite_master WHERE type = 'table'")
+    for table in (str(t["name"]) for t in tables):
+        for index in await conn.execute_query_dict(f'PRAGMA index_list("{table}")'):
+            columns = await conn.execute_query_dict(f'PRAGMA index_info("{index["name"]}")')
+            names = ",".join(str(c["name"]) for c in sorted(columns, key=lambda c: int(c["seqno"])))
+            found.add(f"{'unique ' if index['unique'] else ''}{table}({names}) partial={index['partial']}")
+    return found
 
 
 async def main(url: str) -> dict[str, object]:

@@ -22,7 +22,7 @@ from domain.enums import (
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.models import Event, MatchingRun, Mentor, Mentorship, PairingChange, Session, Student
 from domain.paris_time import PARIS, local_to_utc, week_monday
-from domain.services import change_requests, runs
+from domain.services import change_requests, run_publish, run_requests
 from domain.services.sessions import insert_session
 from jobs.snapshot import load_snapshot
 from jobs.tasks import run_matching
@@ -114,7 +114,9 @@ async def test_the_ended_pair_is_never_proposed_again(db: Backend) -> None:
     m, old_mentor, s = await a_pair()
     await change_requests.request_change(m.id, side="mentor", today=TODAY)
     # Alone with their former mentor, the student stays unplaced, and says why.
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=5, week=NEXT_WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=5, week=NEXT_WEEK)
+    )
     assert await run_matching({"job_try": 1}, str(run.id)) == "succeeded"
     row = await MatchingRun.get(id=run.id)
     assert row.result is not None and row.result["pairs"] == []
@@ -125,7 +127,9 @@ async def test_the_ended_pair_is_never_proposed_again(db: Backend) -> None:
     # With another mentor, the run proposes that one.
     projects = list(await old_mentor.projects.all())
     other = await mentor(projects, n=2)
-    again = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=5, week=NEXT_WEEK))
+    again = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=5, week=NEXT_WEEK)
+    )
     assert await run_matching({"job_try": 1}, str(again.id)) == "succeeded"
     row = await MatchingRun.get(id=again.id)
     assert row.result is not None
@@ -144,6 +148,6 @@ async def test_a_replacement_run_for_the_student_alone(db: Backend) -> None:
     assert run.scope == {"kind": "students", "studentIds": [s.id]}
     assert run.options["week"] == NEXT_WEEK.isoformat()
     assert await run_matching({"job_try": 1}, str(run.id)) == "succeeded"
-    published = await runs.publish_run(run.id, actor="staff:1")
+    published = await run_publish.publish_run(run.id, actor="staff:1")
     assert [(c.student_id, c.mentor_id) for c in published.created] == [(s.id, other.id)]
     assert published.ended == []

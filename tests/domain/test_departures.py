@@ -31,7 +31,7 @@ from domain.models import (
     Student,
 )
 from domain.paris_time import PARIS, local_to_utc, week_monday
-from domain.services import departures, mentorships, runs
+from domain.services import departures, mentorships, run_publish, run_requests
 from domain.services.sessions import insert_session
 from jobs.snapshot import load_snapshot
 from jobs.tasks import run_matching
@@ -116,7 +116,7 @@ async def test_the_rematch_moves_only_the_leaving_mentors_students(db: Backend) 
     assert {p["studentId"] for p in run.result["pairs"]} == {s.id for s in students}
     assert {p["mentorId"] for p in run.result["pairs"]} == {other.id}
     audit_before = await PairingChange.all().count()
-    outcome = await runs.publish_run(run.id, actor="staff:1")
+    outcome = await run_publish.publish_run(run.id, actor="staff:1")
     assert len(outcome.created) == 2 and len(outcome.ended) == 2
     for s in students:
         now = await Mentorship.get(student_id=s.id, ended_on__isnull=True)
@@ -217,23 +217,27 @@ async def test_a_leaving_mentor_is_refused_at_publish(db: Backend) -> None:
     path, projects = await catalogue(1)
     target = await mentor(projects, n=1)
     waiting = await student(path, projects[0], n=1)
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=5, week=NEXT_WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=5, week=NEXT_WEEK)
+    )
     assert await run_matching({"job_try": 1}, str(run.id)) == "succeeded"
     # The notice bumps the mentor's version: the proposal is stale.
     await departures.give_notice(target.id, TODAY + timedelta(days=14), today=TODAY)
-    with pytest.raises(runs.RunStale):
-        await runs.publish_run(run.id)
+    with pytest.raises(run_publish.RunStale):
+        await run_publish.publish_run(run.id)
     # Defence in depth: a mentor marked as left (or leaving before the slot) without a version change.
     await departures.withdraw_notice(target.id, today=TODAY)
-    again = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=5, week=NEXT_WEEK))
+    again = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=5, week=NEXT_WEEK)
+    )
     assert await run_matching({"job_try": 1}, str(again.id)) == "succeeded"
     await Mentor.filter(id=target.id).update(last_day=NEXT_WEEK - timedelta(days=1))
-    with pytest.raises(runs.RunStale) as leaves:
-        await runs.publish_run(again.id)
+    with pytest.raises(run_publish.RunStale) as leaves:
+        await run_publish.publish_run(again.id)
     assert "R6" in leaves.value.message
     await Mentor.filter(id=target.id).update(last_day=None, status=MentorStatus.LEFT)
-    with pytest.raises(runs.RunStale):
-        await runs.publish_run(again.id)
+    with pytest.raises(run_publish.RunStale):
+        await run_publish.publish_run(again.id)
     assert not await Mentorship.filter(student_id=waiting.id).exists()
     assert (await MatchingRun.get(id=again.id)).status is RunStatus.SUCCEEDED
 
@@ -246,8 +250,8 @@ async def test_withdrawing_makes_the_rematch_run_stale(db: Backend) -> None:
     assert await run_matching({"job_try": 1}, str(notice.run.id)) == "succeeded"
     withdrawn = await departures.withdraw_notice(leaving.id, actor="mentor:1", today=TODAY)
     assert withdrawn.last_day is None and withdrawn.notice_given_on is None
-    with pytest.raises(runs.RunStale):
-        await runs.publish_run(notice.run.id)
+    with pytest.raises(run_publish.RunStale):
+        await run_publish.publish_run(notice.run.id)
     for s in students:
         assert (await Mentorship.get(student_id=s.id, ended_on__isnull=True)).mentor_id == leaving.id
     with pytest.raises(Conflict):

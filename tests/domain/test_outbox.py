@@ -10,7 +10,7 @@ import pytest
 
 from domain import outbox
 from domain.models import MatchingRun, Path
-from domain.services import runs
+from domain.services import run_requests
 from tests.conftest import Backend
 
 
@@ -117,12 +117,12 @@ async def test_a_service_registers_where_the_effect_arises(db: Backend) -> None:
     """start_run registers its job's enqueue and the wake-up of its status event; a caller's transaction
     that rolls back afterwards takes both away with the run."""
     sink = Recorder()
-    options = runs.RunOptions(time_limit_s=1.0)
+    options = run_requests.RunOptions(time_limit_s=1.0)
     with outbox.using(sink), pytest.raises(Boom):
         async with outbox.in_transaction():
-            await runs.start_run(runs.RunScope(), options)
+            await run_requests.start_run(run_requests.RunScope(), options)
             raise Boom
     assert sink.batches == [] and await MatchingRun.all().count() == 0
     with outbox.using(sink):
-        run = await runs.start_run(runs.RunScope(), options)
+        run = await run_requests.start_run(run_requests.RunScope(), options)
     assert sink.batches == [[outbox.WakeSubscribers(), outbox.EnqueueRun(run.id)]]

@@ -12,6 +12,8 @@ from domain.paris_time import (
     parse_local_datetime,
     parse_wall_time,
     validate_windows,
+    weeks_of_every_season,
+    windows_all_year,
     windows_in_paris_week,
     zone,
 )
@@ -91,3 +93,22 @@ def test_unknown_zone_and_bad_text_are_typed_errors() -> None:
     assert parse_wall_time("24:00", field="end") == 1440
     with pytest.raises(ValidationFailed):
         parse_local_datetime("2026-03-29T02:30+01:00", field="at")
+
+
+def test_windows_all_year_hold_in_every_season_of_the_zone() -> None:
+    """What a run may use for a weekly slot: the Paris minutes inside someone's windows in every week of the
+    year ahead. Monday 18:00-20:00 in Dakar is 19:00-21:00 Paris in winter and 20:00-22:00 in summer."""
+    winter = date(2026, 12, 14)
+    evening = [WeeklyWindow(0, 18 * 60, 20 * 60)]
+    assert windows_in_paris_week(evening, zone("Africa/Dakar"), winter) == [(19 * 60, 21 * 60)]
+    assert windows_all_year(evening, zone("Africa/Dakar"), winter) == [(20 * 60, 21 * 60)]
+    # Montreal: 00:00-02:00 Paris (Tuesday) most of the year, 23:00-01:00 in the weeks between the changes.
+    assert windows_all_year(evening, zone("America/Montreal"), winter) == [(24 * 60, 25 * 60)]
+    # Paris and zones that change on Paris's dates: the week alone, unchanged.
+    for name in ("Europe/Paris", "Europe/Brussels"):
+        assert weeks_of_every_season(zone(name), winter) == (winter,)
+        assert windows_all_year(evening, zone(name), winter) == windows_in_paris_week(
+            evening, zone(name), winter
+        )
+    dakar = weeks_of_every_season(zone("Africa/Dakar"), winter)
+    assert dakar[0] == winter and date(2027, 3, 29) in dakar  # the first summer week

@@ -22,6 +22,9 @@ from jobs.snapshot import load_snapshot
 from tests import factories
 from tests.conftest import Backend
 
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
+
 # Wednesday 2026-11-25, 09:00 Paris: the day after the factories' discovery session (Tuesday 24, 19:00).
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 TODAY = NOW.date()

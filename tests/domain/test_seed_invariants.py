@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from api.settings import DEFAULT_RATES
 from domain.enums import AssessmentStatus, HandoverStatus, SessionStatus
 from domain.invariants import check_all
 from domain.models import Assessment, DiscoveryNote, Handover, Mentor, MentorAbsence, Session
 from domain.seed import seed
+from infra.settings import DEFAULT_RATES
 from tests.conftest import Backend
 
 TODAY = date(2026, 11, 30)

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from tortoise.exceptions import IntegrityError
 
-from api.settings import DEFAULT_RATES
 from domain.enums import SessionKind, SessionStatus
 from domain.errors import (
     AmbiguousLocalTime,
@@ -25,8 +24,12 @@ from domain.models import MentorAbsence, Mentorship, Project, Session, Student
 from domain.paris_time import PARIS
 from domain.services import billing, sessions
 from domain.services.sessions import BookingInput, EndInput
+from infra.settings import DEFAULT_RATES
 from tests import factories
 from tests.conftest import Backend
+
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
 
 # The factories' discovery session: Tuesday 2026-11-24 19:00 Paris.
 NEXT_TUESDAY = datetime(2026, 12, 1, 19, 0)

@@ -20,6 +20,8 @@ from typing import Any
 
 import asyncpg
 
+from tests.databases import own_database as own_database  # the scenarios' databases (tests/databases.py)
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -31,11 +33,19 @@ def free_port() -> int:
         return port
 
 
-async def until(check: Callable[[], Awaitable[bool]], *, within_s: float = 120.0, what: str = "") -> None:
+async def until(
+    check: Callable[[], Awaitable[bool]],
+    *,
+    within_s: float = 120.0,
+    what: str = "",
+    explain: Callable[[], Awaitable[str]] | None = None,
+) -> None:
+    """Wait for ``check``; past ``within_s`` fail, with what ``explain`` says of the state (worker logs...)."""
     deadline = time.monotonic() + within_s
     while not await check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {within_s}s: {what}")
+            seen = f"\n{await explain()}" if explain is not None else ""
+            raise AssertionError(f"not reached within {within_s}s: {what}{seen}")
         await asyncio.sleep(0.1)
 
 
@@ -56,7 +66,7 @@ class Stack:
             "PYTHONPATH": str(ROOT),
             **env,
         }
-        self.workers: list[subprocess.Popen[bytes]] = []
+        self.workers: dict[str, subprocess.Popen[bytes]] = {}
 
     async def step(self, *args: str) -> dict[str, Any]:
         done = await asyncio.to_thread(
@@ -78,11 +88,25 @@ class Stack:
             [sys.executable, "-m", "api.cli", "worker"], env=self.env, cwd=ROOT, stdout=log, stderr=log
         )
         log.close()
-        self.workers.append(proc)
+        self.workers[name] = proc
         return proc
+
+    def kill(self, name: str) -> None:
+        """SIGKILL the worker ``name`` (no shutdown of any kind) and reap it."""
+        proc = self.workers[name]
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
 
     def log(self, name: str) -> str:
         return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def tails(self, lines: int = 40) -> str:
+        """The last lines of every worker's log, for a failure's message (CI keeps no other trace)."""
+        out = []
+        for name, proc in self.workers.items():
+            tail = self.log(name).splitlines()[-lines:]
+            out.append(f"--- {name} (exit {proc.poll()}) ---\n" + "\n".join(line[:300] for line in tail))
+        return "\n".join(out)
 
     async def rows(self, query: str, *args: Any) -> list[asyncpg.Record]:
         conn = await asyncpg.connect(self.database_url, timeout=10)
@@ -113,7 +137,7 @@ class Stack:
         return count
 
     def stop(self) -> None:
-        for proc in self.workers:
+        for proc in self.workers.values():
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 try:

@@ -6,11 +6,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from jobs.events import close_hubs
 from jobs.queue import close_queues
+
+if TYPE_CHECKING:
+    from tests.conftest import GraphQLClient
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +33,15 @@ async def eventually(check: Callable[[], Awaitable[bool]], *, within_s: float = 
         if time.monotonic() > deadline:
             raise AssertionError(f"not reached within {within_s}s: {what}")
         await asyncio.sleep(0.05)
+
+
+async def run_finished(gql: GraphQLClient, run_id: str, query: str) -> dict[str, Any]:
+    """The run once its job has ended: ``query`` reads ``matchingRun(id: $id)``, its status at least."""
+    seen: dict[str, Any] = {}
+
+    async def done() -> bool:
+        seen.update((await gql(query, {"id": run_id}))["matchingRun"])
+        return seen["status"] not in ("QUEUED", "RUNNING")
+
+    await eventually(done, what=f"run {run_id} ends")
+    return seen

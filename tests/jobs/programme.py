@@ -18,7 +18,7 @@ from domain.models import (
     StudentAvailability,
 )
 from solver import STEP_MINUTES, STEPS_PER_DAY, Interval
-from solver.instances import generate
+from solver.families import FAMILIES
 
 
 def _windows(intervals: tuple[Interval, ...]) -> list[tuple[int, int, int]]:
@@ -33,8 +33,11 @@ def _windows(intervals: tuple[Interval, ...]) -> list[tuple[int, int, int]]:
     return out
 
 
-async def build(students: int, mentors: int | None = None, seed: int = 1) -> dict[str, int]:
-    instance = generate(students, mentors or max(2, students // 4), seed)
+async def build(
+    students: int, mentors: int | None = None, seed: int = 1, family: str = "patterns"
+) -> dict[str, int]:
+    """``family``: one of ``solver.families`` (``patterns`` is the solver's own generator)."""
+    instance = FAMILIES[family](students, mentors or max(2, students // 4), seed)
     project_keys = sorted(
         {p for m in instance.mentors for p in m.projects} | {s.project for s in instance.students}
     )

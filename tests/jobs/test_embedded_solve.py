@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from domain.enums import RunStatus
 from domain.models import MatchingRun
 from domain.paris_time import week_monday
-from domain.services import runs
+from domain.services import run_requests
 from jobs.queue import InProcessQueue, queue_for
 from tests.conftest import Backend
 from tests.jobs import programme
@@ -33,7 +33,9 @@ async def _searching(run_id: object) -> bool:
 
 async def _start() -> tuple[InProcessQueue, MatchingRun]:
     await programme.build(*HARD)
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=120, week=WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=120, week=WEEK)
+    )
     queue = queue_for(None)
     assert isinstance(queue, InProcessQueue)
     await queue.enqueue(run.id)
@@ -47,7 +49,7 @@ async def test_an_embedded_run_solves_in_a_child_process_with_progress_and_cance
     assert len(children) == 1 and children[0].pid != os.getpid()
     progress = (await MatchingRun.get(id=run.id)).progress or {}
     assert progress["placed"] >= 0 and progress["upperBound"] > 0
-    await runs.cancel_run(run.id)
+    await run_requests.cancel_run(run.id)
     await queue.wait()
     row = await MatchingRun.get(id=run.id)
     assert row.status is RunStatus.CANCELLED and row.result is None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -18,36 +17,17 @@ from arq.jobs import Job
 
 from domain.services.events import EVENT_ORDER_LOCK
 from tests.conftest import POSTGRES_SERVER
+from tests.databases import create_database, own_database
 from tests.jobs.faults import PrivatePostgres, PrivateRedis, Stack, until
 
 HARD = ("--students", "800", "--mentors", "200", "--seed", "5")  # about 9 s of solving on 2 cores
 SMALL = ("--students", "120", "--mentors", "30", "--seed", "2")
 
 
-async def _create_database(server: str, name: str) -> str:
-    conn = await asyncpg.connect(f"{server}/postgres", timeout=10)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return f"{server}/{name}"
-
-
-async def _drop_database(server: str, name: str) -> None:
-    conn = await asyncpg.connect(f"{server}/postgres", timeout=10)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture
 async def scenario_db() -> AsyncIterator[str]:
-    name = f"mentormatch_faults_{os.getpid()}"
-    url = await _create_database(POSTGRES_SERVER, name)
-    yield url
-    await _drop_database(POSTGRES_SERVER, name)
+    async with own_database(POSTGRES_SERVER, f"mentormatch_faults_{os.getpid()}") as url:
+        yield url
 
 
 @pytest.fixture
@@ -83,11 +63,10 @@ async def test_worker_killed_mid_solve_the_run_completes_on_a_retry(
     stack = Stack(scenario_db, redis_server.url, logs)
     try:
         await stack.step("seed", *HARD)
-        first = stack.worker("w1")
+        stack.worker("w1")
         run_id = (await stack.step("start"))["run"]
         await until(lambda: _searching(stack, run_id), what="the first worker is solving")
-        first.send_signal(signal.SIGKILL)
-        first.wait()
+        stack.kill("w1")
         row = await stack.run_row(run_id)
         assert row["status"] == "running" and not row["has_result"], "nothing of the proposal is written"
         assert await stack.value("SELECT count(*) FROM mentorship") == 0
@@ -128,13 +107,12 @@ async def test_a_crash_after_the_commit_is_not_run_twice(
     try:
         await stack.step("seed", *SMALL)
         run_id = (await stack.step("start", "--time-limit", "20"))["run"]
-        worker = stack.worker("w1")
+        stack.worker("w1")
         await until(lambda: _status_is(stack, run_id, "running"), what="the worker claims the run")
         redis_server.pause()  # from here the worker cannot tell arq that the job is done
         try:
             await until(lambda: _status_is(stack, run_id, "succeeded"), what="the proposal is committed")
-            worker.send_signal(signal.SIGKILL)
-            worker.wait()
+            stack.kill("w1")
         finally:
             redis_server.resume()
         job = Job(run_id, pool, _queue_name=stack.queue)
@@ -163,7 +141,7 @@ async def test_a_crash_after_the_commit_is_not_run_twice(
 async def test_postgres_restarted_during_a_solve_and_during_the_commit(
     postgres_cluster: PrivatePostgres, redis_server: PrivateRedis, logs: Path
 ) -> None:
-    database = await _create_database(postgres_cluster.url, "faults")
+    database = await create_database(postgres_cluster.url, "faults")
     stack = Stack(database, redis_server.url, logs)
     try:
         await stack.step("seed", *HARD)

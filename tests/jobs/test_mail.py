@@ -22,7 +22,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from api.app import create_app
-from api.settings import DEFAULT_RATES
 from domain import outbox
 from domain.enums import AssessmentStatus, MessageKind, MessageStatus, Role
 from domain.models import Assessment, Mentor, Message, Project, Session, Student
@@ -31,6 +30,7 @@ from domain.services import absences, change_requests, departures, notifications
 from domain.services.notification_templates import language_of, render
 from domain.services.tokens import issue_token
 from domain.video import video_link
+from infra.settings import DEFAULT_RATES
 from jobs import mail
 from tests import factories
 from tests.conftest import Backend
@@ -314,12 +314,12 @@ def test_a_substitutes_introduction_says_so_in_both_languages() -> None:
 
 _SENDER = """
 import asyncio, sys
-from api import services
-from api.settings import Settings
+from infra import connections
+from infra.settings import Settings
 from jobs import mail
 
 async def main() -> None:
-    await services.connect_database(Settings(database_url=sys.argv[1]))
+    await connections.connect_database(Settings(database_url=sys.argv[1]))
     settings = mail.MailSettings(host="127.0.0.1", port=int(sys.argv[2]), starttls=False, timeout_s=600)
     print("sending", flush=True)
     await mail.send_pending(mail.transport_for(settings), settings, lease_s=600)

@@ -13,7 +13,7 @@ from domain.bulk import CHUNK, chunks
 from domain.enums import RunStatus
 from domain.models import Assessment, MatchingRun, Student
 from domain.paris_time import week_monday
-from domain.services import runs
+from domain.services import run_requests, run_worker
 from jobs.snapshot import load_snapshot
 from jobs.tasks import run_matching
 from jobs.transient import is_transient
@@ -72,7 +72,7 @@ async def test_a_snapshot_loads_more_ids_than_a_statement_takes(db: Backend) -> 
     assert len(snapshot.students) == MANY - 1
     assert len(snapshot.versions["students"]) == MANY - 1
     # The stale check before the proposal is stored reads the same ids back.
-    assert await runs.snapshot_changes(snapshot.versions) == {}
+    assert await run_worker.snapshot_changes(snapshot.versions) == {}
     # The same through the job, with the scope of listed students.
     ids = [int(i) for i in snapshot.versions["students"]][: MANY - 100]
     listed = await load_snapshot({"kind": "students", "studentIds": ids}, WEEK)
@@ -93,7 +93,9 @@ async def test_a_permanent_error_ends_the_run_with_its_cause_at_once(db: Backend
     path, projects = await catalogue(1)
     await mentor(projects, n=1)
     await Student.create(name="S", email="s@example.org", path_id=path.id, current_project_id=projects[0].id)
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=5, week=WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=5, week=WEEK)
+    )
     conn = Tortoise.get_connection("default")
     await conn.execute_script('ALTER TABLE "student_availability" RENAME TO "student_availability_away"')
     try:
@@ -107,11 +109,13 @@ async def test_a_permanent_error_ends_the_run_with_its_cause_at_once(db: Backend
 
 
 async def test_a_run_that_gives_up_says_the_last_transient_cause(db: Backend) -> None:
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=5, week=WEEK))
-    for _ in range(runs.MAX_ATTEMPTS):
-        assert await runs.claim(run.id) is not None
-        await runs.note_retry(run.id, "ConnectionResetError: connection reset by peer")
-    assert await runs.claim(run.id) is None
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=5, week=WEEK)
+    )
+    for _ in range(run_worker.MAX_ATTEMPTS):
+        assert await run_worker.claim(run.id) is not None
+        await run_worker.note_retry(run.id, "ConnectionResetError: connection reset by peer")
+    assert await run_worker.claim(run.id) is None
     row = await MatchingRun.get(id=run.id)
     assert row.status is RunStatus.FAILED
     assert row.error == "gave up after 3 attempts: ConnectionResetError: connection reset by peer"

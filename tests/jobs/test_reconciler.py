@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
-from api.settings import Settings
 from domain.enums import RunStatus
 from domain.models import MatchingRun
 from domain.paris_time import week_monday
-from domain.services import runs
+from domain.services import run_requests, run_worker
+from infra.settings import Settings
 from jobs import lifecycle
 from jobs.queue import InProcessQueue, queue_for
 from jobs.reconciler import reconcile
@@ -32,7 +32,9 @@ async def _programme() -> None:
 
 async def test_runs_left_by_a_dead_process_are_resumed_at_start(db: Backend) -> None:
     await _programme()
-    queued = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=5, week=WEEK))
+    queued = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=5, week=WEEK)
+    )
     # A run a dead process had claimed: running, attempt 1, its heartbeat long gone.
     stuck = await MatchingRun.create(
         scope_key="students:x",
@@ -59,7 +61,7 @@ async def test_a_run_whose_workers_keep_dying_is_failed(db: Backend) -> None:
         scope={"kind": "all"},
         options={"week": WEEK.isoformat()},
         status=RunStatus.RUNNING,
-        attempts=runs.MAX_ATTEMPTS,
+        attempts=run_worker.MAX_ATTEMPTS,
         heartbeat_at=datetime.now(UTC) - timedelta(minutes=5),
     )
     alive = await MatchingRun.create(

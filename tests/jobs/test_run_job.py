@@ -9,9 +9,18 @@ from uuid import UUID
 import pytest
 
 from domain.enums import RunStatus
-from domain.models import Event, MatchingRun, Mentorship
-from domain.paris_time import week_monday
-from domain.services import mentors, runs
+from domain.errors import Conflict
+from domain.models import (
+    Event,
+    MatchingRun,
+    Mentor,
+    MentorAvailability,
+    Mentorship,
+    Student,
+    StudentAvailability,
+)
+from domain.paris_time import WeeklyWindow, week_monday, windows_all_year, windows_in_paris_week, zone
+from domain.services import mentors, run_publish, run_requests
 from jobs.queue import InProcessQueue, queue_for
 from jobs.snapshot import load_snapshot, minutes_to_steps
 from jobs.tasks import run_matching
@@ -56,7 +65,9 @@ async def test_a_run_places_waiting_students_and_keeps_current_pairs(db: Backend
     await mentor(projects[1:2], n=2, capacity=1)
     s = [await student(path, projects[i % 2], n=i) for i in range(5)]
     await pair(s[0], m1)  # m1 keeps one seat for s0: one left
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=10, week=WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=10, week=WEEK)
+    )
     assert await run_matching({"job_try": 1}, str(run.id)) == "succeeded"
     run = await MatchingRun.get(id=run.id)
     assert run.status is RunStatus.SUCCEEDED and run.result is not None
@@ -80,7 +91,9 @@ async def test_the_snapshot_matches_the_checker(db: Backend) -> None:
     await programme.build(60, 15, seed=3)
     snap = await load_snapshot({"kind": "all"}, WEEK)
     assert len(snap.students) == 60 and snap.mentors
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=20, week=WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=20, week=WEEK)
+    )
     assert await run_matching({}, str(run.id)) == "succeeded"
     row = await MatchingRun.get(id=run.id)
     assert row.result is not None and row.result["placed"] > 0
@@ -96,9 +109,43 @@ async def test_the_snapshot_matches_the_checker(db: Backend) -> None:
     assert check(snap.mentors, snap.students, outcome) == []
 
 
+async def test_each_person_gets_the_windows_of_their_own_zone(db: Backend) -> None:
+    """Identical weekly windows are converted once per (zone, windows): people in another zone with the
+    same windows still get their own conversion."""
+    await programme.build(40, 10, seed=3)
+    abroad_m = [m.id for m in await Mentor.all().order_by("id")][::2]
+    abroad_s = [s.id for s in await Student.all().order_by("id")][::2]
+    await Mentor.filter(id__in=abroad_m).update(timezone="America/Montreal")
+    await Student.filter(id__in=abroad_s).update(timezone="America/Montreal")
+    snap = await load_snapshot({"kind": "all"}, WEEK)
+    windows: dict[tuple[str, int], list[WeeklyWindow]] = {}
+    for ma in await MentorAvailability.all():
+        windows.setdefault(("m", ma.mentor_id), []).append(
+            WeeklyWindow(ma.weekday, ma.start_minute, ma.end_minute)
+        )
+    for sa in await StudentAvailability.all():
+        windows.setdefault(("s", sa.student_id), []).append(
+            WeeklyWindow(sa.weekday, sa.start_minute, sa.end_minute)
+        )
+    people = [("m", x.id, x.availability) for x in snap.mentors] + [
+        ("s", x.id, x.availability) for x in snap.students
+    ]
+    abroad = {("m", i) for i in abroad_m} | {("s", i) for i in abroad_s}
+    shifted = 0
+    for kind, pid, got in people:
+        tz = zone("America/Montreal" if (kind, pid) in abroad else "Europe/Paris")
+        mine = windows.get((kind, pid), [])
+        assert got == minutes_to_steps(windows_all_year(mine, tz, WEEK))
+        if (kind, pid) in abroad and mine:
+            shifted += got != minutes_to_steps(windows_in_paris_week(mine, zone("Europe/Paris"), WEEK))
+    assert shifted > 0
+
+
 async def test_an_edit_during_the_solve_makes_the_run_stale(db: Backend) -> None:
     await programme.build(*HARD)
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=60, week=WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=60, week=WEEK)
+    )
     queue = in_process()
     await queue.enqueue(run.id)
     await eventually(lambda: searching(run.id), what="the solver is searching")
@@ -112,43 +159,49 @@ async def test_an_edit_during_the_solve_makes_the_run_stale(db: Backend) -> None
     assert [c["id"] for c in row.result["staleChanges"]["mentors"]] == [target]
     print(f"\nFIGURE capacity edit during the solve ({db.name}): run {row.status.value}, publish refused")
     # A stale run cannot be published: no pair can break the new capacity.
-    with pytest.raises(runs.Conflict):
-        await runs.publish_run(run.id)
+    with pytest.raises(Conflict):
+        await run_publish.publish_run(run.id)
     assert await Mentorship.all().count() == 0
 
 
 async def test_a_running_run_is_cancelled_within_seconds(db: Backend) -> None:
     await programme.build(*HARD)
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=120, week=WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=120, week=WEEK)
+    )
     queue = in_process()
     await queue.enqueue(run.id)
     await eventually(lambda: searching(run.id), what="the solver is searching")
-    await runs.cancel_run(run.id)
+    await run_requests.cancel_run(run.id)
     await queue.wait()
     row = await MatchingRun.get(id=run.id)
     assert row.status is RunStatus.CANCELLED and row.result is None
 
 
 async def test_a_queued_run_is_cancelled_at_once_and_its_job_does_nothing(db: Backend) -> None:
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(week=WEEK))
-    cancelled = await runs.cancel_run(run.id)
+    run = await run_requests.start_run(run_requests.RunScope(), run_requests.RunOptions(week=WEEK))
+    cancelled = await run_requests.cancel_run(run.id)
     assert cancelled.status is RunStatus.CANCELLED
     assert await run_matching({}, str(run.id)) == "nothing to do"
     assert await _status(run.id) is RunStatus.CANCELLED
 
 
 async def test_a_second_start_of_the_same_scope_is_refused(db: Backend) -> None:
-    first = await runs.start_run(runs.RunScope(path_id=None), runs.RunOptions(week=WEEK))
-    with pytest.raises(runs.AlreadyRunning) as refused:
-        await runs.start_run(runs.RunScope(), runs.RunOptions(week=WEEK))
+    first = await run_requests.start_run(
+        run_requests.RunScope(path_id=None), run_requests.RunOptions(week=WEEK)
+    )
+    with pytest.raises(run_requests.AlreadyRunning) as refused:
+        await run_requests.start_run(run_requests.RunScope(), run_requests.RunOptions(week=WEEK))
     assert refused.value.run_id == first.id
     path, _ = await catalogue()
-    other = await runs.start_run(runs.RunScope(path_id=path.id), runs.RunOptions(week=WEEK))
+    other = await run_requests.start_run(
+        run_requests.RunScope(path_id=path.id), run_requests.RunOptions(week=WEEK)
+    )
     assert other.scope_key == f"path:{path.id}"
 
 
 async def test_a_failure_that_is_not_transient_fails_the_run_with_its_reason(db: Backend) -> None:
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(week=WEEK))
+    run = await run_requests.start_run(run_requests.RunScope(), run_requests.RunOptions(week=WEEK))
     await MatchingRun.filter(id=run.id).update(scope={"kind": "students", "studentIds": "not a list"})
     assert await run_matching({}, str(run.id)) == "failed"
     row = await MatchingRun.get(id=run.id)

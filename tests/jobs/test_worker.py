@@ -6,7 +6,7 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from arq.worker import Worker
 
-from jobs.worker import WorkerSettings, ping
+from jobs.worker import WorkerSettings, mail_state, ping, send_messages
 from tests.conftest import REDIS_URL
 
 
@@ -30,3 +30,12 @@ async def test_a_job_round_trips_through_redis() -> None:
     finally:
         await pool.flushdb()
         await pool.aclose()
+
+
+async def test_a_sending_pass_is_skipped_while_another_runs_in_the_same_worker() -> None:
+    """Cron passes of the outbox start every 30 s; one that finds a pass running in its worker does
+    nothing (no database needed: it returns before any read)."""
+    ctx = {"mail": mail_state()}
+    ctx["mail"]["busy"] = True
+    assert await send_messages(ctx) == {"sent": 0, "retried": 0, "failed": 0, "skipped": 1}
+    assert ctx["mail"]["busy"] is True  # the running pass clears it, not the skipped one

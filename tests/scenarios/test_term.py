@@ -34,6 +34,7 @@ async def test_a_short_term_keeps_every_rule(db: Backend) -> None:
     assert sum(r.sessions_billed for r in rows) > 0
     assert sum(r.change_requests for r in rows) > 0
     assert sum(r.project_changes for r in rows) > 0
+    assert sum(r.assessors for r in rows) > 0  # R10: the mentors fill in the profiles before presentations
     assert sum(r.short_absences for r in rows) > 0
     assert sum(r.long_absences for r in rows) == 2
     assert sum(r.handed_over for r in rows) > 0

@@ -9,9 +9,12 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from domain.enums import AssessmentStatus, SessionKind, SessionStatus
-from domain.models import Assessment, Mentor, Mentorship, Path, Project, Session
+from domain.invariants import check_all, format_report
+from domain.models import Assessment, Handover, Mentor, Mentorship, Path, Project, Session
 from domain.paris_time import PARIS
 from domain.services import absences
+from infra.settings import DEFAULT_RATES
+from jobs import daily
 from tests.conftest import Backend, GraphQLClient
 from tests.factories import student
 from tests.jobs.helpers import eventually, fresh_jobs
@@ -89,8 +92,15 @@ async def test_a_hand_over_covers_its_own_absence_and_the_sessions_after_it_stay
     stored = await Assessment.get(id=assessment.id)
     assert (stored.assessor_id, stored.status) == (None, AssessmentStatus.AWAITING_ASSESSOR)
     published = await _publish(gql, run_id)
-    await _record(gql, away.id, 56, 80)  # a second long absence, later
-    created = [await Mentorship.get(id=int(c["id"])) for c in published["created"]]
+    assert published["created"] == []  # planned: the students go to the substitute at the start
+    second = await _record(gql, away.id, 56, 80)  # a second long absence, later
+    assert (await daily.apply_due(W2))["substituted"] == 2
+    first_id = int(first["absence"]["id"])
+    created = [
+        await Mentorship.get(id=h.substitute_id)
+        for h in await Handover.filter(absence_id=first_id).order_by("student_id")
+        if h.substitute_id is not None
+    ]
     assert len(created) == 2
     for pair in created:  # the substitute covers the first absence, not the second
         assert W2 <= pair.started_on <= W2 + timedelta(days=20), pair.started_on
@@ -105,6 +115,11 @@ async def test_a_hand_over_covers_its_own_absence_and_the_sessions_after_it_stay
     await absences.apply_due(back_on)
     returned = await Mentorship.get(student_id=students[0].id, mentor_id=away.id, ended_on__isnull=True)
     assert {s.mentorship_id for s in await Session.filter(id__in=[s.id for s in kept])} == {returned.id}
+    # The second absence's hand-over follows the restored pair.
+    later = await Handover.get(absence_id=int(second["absence"]["id"]), student_id=students[0].id)
+    assert later.original_id == returned.id
+    report = await check_all(today=back_on, rates=DEFAULT_RATES)
+    assert report.total == 0, format_report(report)
 
 
 async def test_after_a_cancelled_absence_and_a_notice_no_session_outlives_the_last_day(

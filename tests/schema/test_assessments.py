@@ -19,6 +19,7 @@ from domain.services.tokens import issue_token
 from jobs.events import announce
 from jobs.snapshot import load_snapshot
 from tests.conftest import Backend, GraphQLClient
+from tests.conftest import post_as as _as
 from tests.factories import EVENINGS, catalogue, mentor, pair, student, verify, verify_current
 from tests.jobs.helpers import fresh_jobs
 from tests.schema.test_subscriptions import MENTOR_SUB, _pair, connected
@@ -70,16 +71,6 @@ query($studentId: Int, $assessorId: Int, $status: AssessmentStatus) {
     edges { node { id studentId projectId assessorId status startsAt startsAtParis endsAt } }
   }
 }"""
-
-
-async def _as(client: httpx.AsyncClient, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {token}"},
-    )
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def _token(role: Role, **owner: int) -> str:

@@ -3,22 +3,30 @@ why; staff read every row, a mentor or a student only the rows of their own pair
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
+import pytest
 
 from domain.enums import Role
 from domain.models import ApiToken, MatchingRun, Mentor, Mentorship, PairingChange, Student
 from domain.paris_time import week_monday
 from domain.services.tokens import issue_token
 from tests import factories
-from tests.conftest import Backend, GraphQLClient
+from tests.conftest import PROGRAMME_NOW, Backend, GraphQLClient, post_as
 from tests.jobs.helpers import eventually, fresh_jobs
+from tests.schema.operations import CREATE_MENTORSHIP as PAIR
+
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
 
 __all__ = ["fresh_jobs"]
 
-WEEK = (week_monday(date.today()) + timedelta(days=7)).isoformat()
+as_token = partial(post_as, expect_ok=True)  # the status is 200, the body as answered
+
+WEEK = (week_monday(PROGRAMME_NOW.date()) + timedelta(days=7)).isoformat()  # next week, as pinned
 
 CHANGES = """
 query($studentId: Int, $mentorId: Int, $cause: PairingCause, $since: DateTime, $until: DateTime,
@@ -32,25 +40,6 @@ query($studentId: Int, $mentorId: Int, $cause: PairingCause, $since: DateTime, $
     } }
   }
 }"""
-
-PAIR = """
-mutation($input: CreateMentorshipInput!) {
-  createMentorship(input: $input) {
-    __typename
-    ... on MentorshipPayload { mentorship { id } }
-    ... on UserError { code field message }
-  }
-}"""
-
-
-async def as_token(client: httpx.AsyncClient, token: str, query: str, variables: dict[str, Any]) -> Any:
-    response = await client.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def nodes(page: dict[str, Any]) -> list[dict[str, Any]]:

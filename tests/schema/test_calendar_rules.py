@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 from tortoise.transactions import in_transaction
 
-from domain.enums import Funding, MentorshipEndReason, PairingCause, Role, SessionKind
+from domain.enums import Funding, MentorshipEndReason, PairingCause, Role, SessionKind, SessionStatus
+from domain.invariants import check_all, format_report
 from domain.models import Assessment, Mentorship, Session
+from domain.paris_time import paris_today, week_monday
 from domain.services import absences, assessments, availability, pairing, sessions, students
 from domain.services.tokens import issue_token
+from infra.settings import DEFAULT_RATES
 from tests import factories
 from tests.conftest import Backend, GraphQLClient
+from tests.conftest import post_as as as_
+
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
 
 BOOK = """
 mutation($input: BookSessionInput!) {
@@ -92,6 +100,36 @@ async def test_a_catch_up_follows_a_short_absence_of_the_mentor(db: Backend, gql
     # The week after that one is the weekly rule's again.
     assert outcome(await book(gql, m.id, "2026-12-23T19:00", **catch_up))[2] == "catchUp"
     assert await Session.filter(mentorship_id=m.id, catch_up=True).count() == 2
+
+
+CANCEL_ABSENCE = """
+mutation($id: Int!) {
+  cancelAbsence(id: $id) { __typename ... on UserError { code field message } }
+}
+"""
+
+
+async def test_a_cancelled_short_absence_takes_its_catch_ups_with_it(db: Backend, gql: GraphQLClient) -> None:
+    """R5: catch-ups booked ahead for a short absence are due no more once it is cancelled: they are
+    cancelled without penalty (the checker finds no catch-up without its absence)."""
+    m = await one_pair()
+    await factories.open_all_week(m)
+    monday = week_monday(paris_today()) + timedelta(days=14)
+    recorded = await absences.record_absence(m.mentor_id, monday, monday + timedelta(days=4))
+    catch_up = {"catchUp": True, "catchUpReason": "the mentor was away"}
+    after = f"{(monday + timedelta(days=8)).isoformat()}T19:00"
+    booked = await book(gql, m.id, after, **catch_up)
+    assert outcome(booked) == ("SessionPayload", None, None), booked
+    assert (await check_all(rates=DEFAULT_RATES, only=["r5_catch_up_after_short_absence"])).total == 0
+    cancelled = await gql(CANCEL_ABSENCE, {"id": recorded.absence.id})
+    assert cancelled["cancelAbsence"]["__typename"] == "AbsenceCancelledPayload", cancelled
+    session = await Session.get(id=int(booked["bookSession"]["session"]["id"]))
+    assert session.status is SessionStatus.CANCELLED and session.billed_amount == 0
+    report = await check_all(rates=DEFAULT_RATES)
+    assert report.violations["r5_catch_up_after_short_absence"] == [], format_report(report)
+    # And it cannot be booked again.
+    again = await book(gql, m.id, after, **catch_up)
+    assert outcome(again) == ("ValidationError", "VALIDATION", "catchUp")
 
 
 async def scheduled_presentation(student_id: int, project_id: int, assessor_id: int, at: datetime) -> int:
@@ -297,16 +335,6 @@ async def test_discovery_notes_are_updated_field_by_field(db: Backend, gql: Grap
     assert cleared["setDiscoveryNotes"]["note"]["goals"] == ""
     assert cleared["setDiscoveryNotes"]["note"]["weeklyHours"] is None
     assert cleared["setDiscoveryNotes"]["note"]["background"] == "baker"
-
-
-async def as_(client: httpx.AsyncClient, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {token}"},
-    )
-    body: dict[str, Any] = response.json()
-    return body
 
 
 HISTORY = """query($s: Int!) { student(id: $s) {

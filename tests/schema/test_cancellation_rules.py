@@ -5,15 +5,23 @@ the discovery session (R14); nothing is booked after a leaving mentor's (or asse
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from domain.enums import SessionKind, SessionStatus
+import pytest
+
+from domain.enums import AssessmentStatus, SessionKind, SessionStatus
+from domain.invariants import check_all, format_report
 from domain.models import Assessment, Mentorship, Session
+from domain.paris_time import paris_today, week_monday
 from domain.services import change_requests
+from infra.settings import DEFAULT_RATES
 from tests import factories
 from tests.conftest import Backend, GraphQLClient
 from tests.jobs.helpers import fresh_jobs  # noqa: F401  (autouse: a notice may queue a re-match run)
+
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
 
 BOOK = """
 mutation($input: BookSessionInput!) {
@@ -200,3 +208,52 @@ async def test_a_request_to_stop_dated_ahead_keeps_the_sessions_before_that_day(
     await change_requests.request_change(m.id, side="student", actor="student", today=date(2026, 12, 10))
     statuses = [s.status for s in await Session.filter(mentorship_id=m.id).order_by("starts_at")]
     assert statuses == [SessionStatus.SCHEDULED, SessionStatus.SCHEDULED, SessionStatus.CANCELLED]
+
+
+async def test_a_notice_clears_the_mentors_calendar_after_the_last_day(
+    db: Backend, gql: GraphQLClient
+) -> None:
+    """R6: a session booked before the notice for a date after the last day, and a presentation the mentor
+    was to assess after it, do not stay: the notice cancels the session without penalty and gives the
+    presentation back to staff (awaiting an assessor). Found by the random operations (seed 3, operation
+    1,893: a discovery session 23 days ahead, then a notice with 22 days)."""
+    today = paris_today()
+    first = week_monday(today) + timedelta(days=7)  # next Monday
+    last_day = first + timedelta(days=14)
+    path, projects = await factories.catalogue(2)
+    leaving = await factories.mentor(projects, n=1)
+    other = await factories.mentor(projects, n=2)
+    mine = await factories.student(path, projects[0], n=1)
+    theirs = await factories.student(path, projects[1], n=2)  # presents the project they finished
+    m = await factories.pair(mine, leaving, datetime.combine(first, time(19)))
+    await factories.pair(theirs, other, datetime.combine(first, time(20)))
+    booked = {}
+    for name, day in (("before", first + timedelta(days=7)), ("after", last_day + timedelta(days=7))):
+        at = f"{day.isoformat()}T19:00"
+        result = payload(await gql(BOOK, {"input": {"mentorshipId": m.id, "startsAt": at}}))
+        assert result["__typename"] == "SessionPayload", result
+        booked[name] = int(result["session"]["id"])
+    await factories.verify(theirs.id, projects[0].id)  # presentations follow a verified project
+    assessment = await Assessment.create(student_id=theirs.id, project_id=projects[0].id)
+    late = {
+        "assessmentId": assessment.id,
+        "mentorId": leaving.id,
+        "startsAt": f"{(last_day + timedelta(days=8)).isoformat()}T20:00",
+    }
+    assert payload(await gql(ASSIGN, {"input": late}))["__typename"] == "AssessmentPayload"
+
+    notice = {"mentorId": leaving.id, "lastDay": last_day.isoformat()}
+    assert payload(await gql(NOTICE, {"input": notice}))["__typename"] == "NoticePayload"
+
+    kept, gone = await Session.get(id=booked["before"]), await Session.get(id=booked["after"])
+    assert kept.status is SessionStatus.SCHEDULED
+    assert (gone.status, gone.billed_amount) == (SessionStatus.CANCELLED, 0)
+    assert "leaves after" in gone.notes
+    released = await Assessment.get(id=assessment.id)
+    assert (released.status, released.assessor_id, released.starts_at) == (
+        AssessmentStatus.AWAITING_ASSESSOR,
+        None,
+        None,
+    )
+    report = await check_all(today=today, rates=DEFAULT_RATES)
+    assert report.total == 0, format_report(report)

@@ -17,6 +17,7 @@ from domain.models import Assessment, Certification, ProjectSubmission, Student
 from domain.services import assessments
 from domain.services.tokens import issue_token
 from tests.conftest import Backend, GraphQLClient
+from tests.conftest import post_as as _as
 from tests.factories import catalogue, mentor, pair, student
 
 FINISH = """
@@ -79,16 +80,6 @@ mutation($s: Int!, $d: PanelDecision!, $r: String!) {
 }"""
 
 STUDENT = "query($id: Int!) { student(id: $id) { certification { decision reason certified } } }"
-
-
-async def _as(http: httpx.AsyncClient, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = await http.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {token}"},
-    )
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def test_presentation_waits_for_the_mentors_verification(

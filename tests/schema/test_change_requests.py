@@ -14,8 +14,8 @@ from domain.enums import MentorshipEndReason, PairingAction, PairingCause
 from domain.models import MatchingRun, Mentorship, PairingChange
 from domain.paris_time import paris_today, week_monday
 from tests.auth_world import build_world
-from tests.conftest import Backend, GraphQLClient
-from tests.jobs.helpers import eventually, fresh_jobs
+from tests.conftest import Backend, GraphQLClient, post_as
+from tests.jobs.helpers import fresh_jobs, run_finished
 
 __all__ = ["fresh_jobs"]
 
@@ -62,13 +62,7 @@ async def as_token(
     client: httpx.AsyncClient, token: str | None, query: str, variables: dict[str, Any]
 ) -> Any:
     assert token is not None
-    response = await client.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {token}"},
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
+    return (await post_as(client, token, query, variables, expect_ok=True))["data"]
 
 
 async def tables() -> list[Any]:
@@ -77,14 +71,7 @@ async def tables() -> list[Any]:
 
 
 async def finished(gql: GraphQLClient, run_id: str) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-
-    async def done() -> bool:
-        seen.update((await gql(RUN, {"id": run_id}))["matchingRun"])
-        return seen["status"] not in ("QUEUED", "RUNNING")
-
-    await eventually(done, what=f"run {run_id} ends")
-    return seen
+    return await run_finished(gql, run_id, RUN)
 
 
 async def test_the_student_asks_without_reason(db: Backend, client: httpx.AsyncClient) -> None:

@@ -5,6 +5,7 @@ after the last day nothing is assigned to the mentor."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -15,10 +16,12 @@ from domain.paris_time import PARIS, week_monday
 from domain.services import departures
 from jobs.queue import InProcessQueue, queue_for
 from tests.auth_world import World, build_world
-from tests.conftest import Backend, GraphQLClient
-from tests.jobs.helpers import eventually, fresh_jobs
+from tests.conftest import Backend, GraphQLClient, post_as
+from tests.jobs.helpers import fresh_jobs, run_finished
 
 __all__ = ["fresh_jobs"]
+
+as_token = partial(post_as, expect_ok=True)  # the status is 200, the body as answered
 
 TODAY = datetime.now(PARIS).date()
 NEXT_WEEK = week_monday(TODAY) + timedelta(days=7)
@@ -68,24 +71,8 @@ mutation($input: CreateMentorshipInput!) {
 }"""
 
 
-async def as_token(
-    client: httpx.AsyncClient, token: str | None, query: str, variables: dict[str, Any]
-) -> Any:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
 async def finished(gql: GraphQLClient, run_id: str) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-
-    async def done() -> bool:
-        seen.update((await gql(RUN, {"id": run_id}))["matchingRun"])
-        return seen["status"] not in ("QUEUED", "RUNNING")
-
-    await eventually(done, what=f"run {run_id} ends")
-    return seen
+    return await run_finished(gql, run_id, RUN)
 
 
 async def jobs_done() -> None:

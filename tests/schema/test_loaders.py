@@ -1,6 +1,6 @@
 """Nested lists and links load in a fixed number of SQL queries, whatever the number of parents:
-``Path.projects``, ``Session.discoveryNote``, ``MatchingRun.proposal`` and ``MentorAbsence.handovers``
-(each used to cost one query, or three, per parent)."""
+``Path.projects``, ``Session.discoveryNote``, ``MatchingRun.proposal``, ``MentorAbsence.handovers`` and
+``Student.certification`` (each used to cost one query, or three, per parent)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,16 @@ from uuid import uuid4
 
 import pytest
 
-from domain.enums import Role, RunStatus
-from domain.models import DiscoveryNote, Handover, MatchingRun, MentorAbsence, Mentorship, Session
+from domain.enums import PanelDecision, Role, RunStatus
+from domain.models import (
+    Certification,
+    DiscoveryNote,
+    Handover,
+    MatchingRun,
+    MentorAbsence,
+    Mentorship,
+    Session,
+)
 from domain.services import paths
 from domain.services.tokens import issue_token
 from tests import factories
@@ -118,3 +126,34 @@ async def test_nested_field_costs_the_same_queries_for_1_or_6_parents(
         counts.append(len(counter.statements))
     print(f"\nFIGURE {field} ({db.name}): {counts[0]} SQL statements for 1 parent, {counts[1]} for 6")
     assert counts[0] == counts[1], f"{field}: {counts[0]} queries for 1 parent, {counts[1]} for 6"
+
+
+STUDENTS = "{ students(first: 50) { edges { node { id certification { decision certified pathId } } } } }"
+
+
+async def test_certifications_of_20_students_cost_the_queries_of_2(db: Backend, gql: GraphQLClient) -> None:
+    counts = []
+    for n in (2, 20):
+        await truncate_all(db)
+        token, _ = await issue_token(Role.STAFF)
+        gql.http.headers["authorization"] = f"Bearer {token}"
+        path, projects = await factories.catalogue(1)
+        for i in range(n):
+            student = await factories.student(path, projects[0], n=i)
+            if i % 2 == 0:  # half of them decided on, the others not yet
+                decision = PanelDecision.CERTIFIED if i % 4 == 0 else PanelDecision.NOT_CERTIFIED
+                await Certification.create(
+                    student_id=student.id, path_id=path.id, decision=decision, reason="r"
+                )
+        with count_queries() as counter:
+            data = await gql(STUDENTS)
+        nodes = [e["node"] for e in data["students"]["edges"]]
+        assert len(nodes) == n
+        decided = [node["certification"] for node in nodes if node["certification"] is not None]
+        assert len(decided) == n // 2 and {c["pathId"] for c in decided} == {path.id}
+        assert sum(c["certified"] for c in decided) == (n + 2) // 4
+        counts.append(len(counter.statements))
+    print(
+        f"\nFIGURE Student.certification ({db.name}): {counts[0]} SQL statements for 2 students, {counts[1]} for 20"
+    )
+    assert counts[0] == counts[1], f"{counts[0]} queries for 2 students, {counts[1]} for 20"

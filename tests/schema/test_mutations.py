@@ -10,6 +10,9 @@ from domain.models import Mentor, MentorAvailability, Mentorship, Session, Stude
 from tests import factories
 from tests.conftest import GraphQLClient
 
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
+
 CREATE_MENTOR = """
 mutation($input: CreateMentorInput!) {
   createMentor(input: $input) {

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +19,7 @@ from domain.services import notifications
 from jobs import mail
 from tests.auth_world import World, build_world
 from tests.conftest import Backend
+from tests.conftest import post_as as _as
 from tests.jobs.helpers import fresh_jobs
 from tests.jobs.test_mail import _read_eml
 from tests.schema.test_subscriptions import connected
@@ -47,12 +47,6 @@ BOOK = """
 mutation($input: BookSessionInput!) {
   bookSession(input: $input) { __typename ... on UserError { code field message } }
 }"""
-
-
-async def _as(client: httpx.AsyncClient, token: str | None, query: str, variables: dict[str, Any]) -> Any:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
-    return response.json()
 
 
 def _evening(days_ahead: int) -> str:

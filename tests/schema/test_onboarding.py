@@ -18,6 +18,7 @@ from domain.paris_time import paris_today
 from domain.services import eligibility
 from domain.services.tokens import issue_token
 from tests.conftest import Backend, GraphQLClient
+from tests.conftest import post_as as _as
 from tests.factories import catalogue, mentor, student, verify
 
 APPLY = """
@@ -90,16 +91,6 @@ def application(project_ids: list[int], n: int = 1, **changes: Any) -> dict[str,
     }
     fields.update(changes)
     return fields
-
-
-async def _as(http: httpx.AsyncClient, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = await http.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {token}"},
-    )
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def counts() -> dict[str, int]:

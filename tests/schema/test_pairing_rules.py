@@ -13,20 +13,12 @@ from domain.services import events, students
 from tests.conftest import Backend, GraphQLClient
 from tests.factories import catalogue, mentor, student
 from tests.jobs.helpers import fresh_jobs
+from tests.schema.operations import CREATE_MENTORSHIP as CREATE
 from tests.schema.test_runs import START, WEEK, _finished
 
 __all__ = ["fresh_jobs"]
 
 NEXT_MONDAY = datetime.fromisoformat(WEEK)
-
-CREATE = """
-mutation($input: CreateMentorshipInput!) {
-  createMentorship(input: $input) {
-    __typename
-    ... on MentorshipPayload { mentorship { id } }
-    ... on UserError { code field message }
-  }
-}"""
 
 UPDATE = """
 mutation($id: Int!, $capacity: Int!) {

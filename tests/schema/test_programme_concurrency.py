@@ -38,7 +38,7 @@ from domain.models import (
     Student,
 )
 from domain.paris_time import PARIS, WeeklyWindow, week_monday
-from domain.services import absences, departures, mentors, paths, runs
+from domain.services import absences, departures, mentors, paths, run_publish
 from domain.services.tokens import issue_token
 from jobs import daily
 from jobs.queue import InProcessQueue, queue_for
@@ -47,6 +47,7 @@ from tests.auth_world import build_world
 from tests.conftest import Backend, GraphQLClient
 from tests.factories import catalogue, mentor, pair, student, verify
 from tests.jobs.helpers import fresh_jobs
+from tests.schema.operations import CREATE_MENTORSHIP as CREATE_PAIR
 
 __all__ = ["fresh_jobs"]
 
@@ -94,15 +95,6 @@ mutation($input: AddMentorPathInput!) {
   addMentorPath(input: $input) {
     __typename
     ... on MentorPathPayload { path { path { id } override overrideReason } }
-    ... on UserError { code field message }
-  }
-}"""
-
-CREATE_PAIR = """
-mutation($input: CreateMentorshipInput!) {
-  createMentorship(input: $input) {
-    __typename
-    ... on MentorshipPayload { mentorship { id } }
     ... on UserError { code field message }
   }
 }"""
@@ -277,8 +269,16 @@ async def test_the_daily_step_five_times_at_once_acts_once(db: Backend) -> None:
     recorded = await absences.record_absence(away.id, W2, LONG_END, "surgery", actor="staff:1", today=TODAY)
     assert recorded.run is not None
     assert await run_matching({"job_try": 1}, str(recorded.run.id)) == "succeeded"
-    published = await runs.publish_run(recorded.run.id, actor="staff:1")
-    assert len(published.created) == 2
+    published = await run_publish.publish_run(recorded.run.id, actor="staff:1")
+    assert published.created == []  # planned: the daily step hands them over at the start
+    switched = await asyncio.gather(*(daily.apply_due(W2) for _ in range(5)))
+    assert sum(r["substituted"] for r in switched) == 2  # five at once on the first day: one switch each
+    substitutes = [
+        h.substitute_id
+        for h in await Handover.filter(absence_id=recorded.absence.id)
+        if h.substitute_id is not None
+    ]
+    assert len(substitutes) == 2
     # A mentor whose last day is over, with three students.
     first = await Project.get(id=students[0].current_project_id)
     path_row = await first.path
@@ -294,12 +294,20 @@ async def test_the_daily_step_five_times_at_once_acts_once(db: Backend) -> None:
     for report in reports:
         total.update(report)
     print(f"\nFIGURE 5 concurrent daily steps ({db.name}): {dict(total)}")
-    assert total == {"absences": 1, "returned": 2, "notReturned": 0, "left": 1, "leftPairsEnded": 3}
+    assert total == {
+        "absences": 1,
+        "returned": 2,
+        "notReturned": 0,
+        "substituted": 0,
+        "planDropped": 0,
+        "left": 1,
+        "leftPairsEnded": 3,
+    }
     for s in students:
         current = await Mentorship.filter(student_id=s.id, ended_on__isnull=True)
         assert [(m.mentor_id, m.started_on) for m in current] == [(away.id, BACK)]
-    for created in published.created:
-        sub = await Mentorship.get(id=created.id)
+    for sub_id in substitutes:
+        sub = await Mentorship.get(id=sub_id)
         assert (sub.ended_on, sub.end_reason) == (LONG_END, MentorshipEndReason.ABSENCE_OVER)
     assert {h.status for h in await Handover.filter(absence_id=recorded.absence.id)} == {
         HandoverStatus.RETURNED

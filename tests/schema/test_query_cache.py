@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from strawberry.extensions.parser_cache import _get_parse_cache
 
-from api.settings import Environment, Settings
+from infra.settings import Environment, Settings
 from schema.build import QUERY_CACHE_SIZE, build_schema
 from tests.conftest import Backend, GraphQLClient
 

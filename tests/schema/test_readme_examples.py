@@ -10,12 +10,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from graphql import OperationDefinitionNode, OperationType, parse, validate
 
 from domain.seed import seed
 from schema.build import schema as app_schema
 from tests.conftest import Backend, GraphQLClient
 from tests.jobs.helpers import eventually, fresh_jobs
+
+# The README's examples name programme dates (a first session on 2027-01-12): run them as on the day written.
+pytestmark = pytest.mark.usefixtures("programme_clock")
 
 __all__ = ["fresh_jobs"]
 

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 
 from api.app import create_app
-from api.settings import Settings
 from domain.models import MatchingRun, Student
 from domain.paris_time import week_monday
-from domain.services import runs
+from domain.services import run_requests
+from infra.settings import Settings
 from jobs.tasks import run_matching
 from tests.conftest import Backend, GraphQLClient, count_queries
 from tests.jobs import programme
@@ -67,7 +67,9 @@ query($id: UUID!) { matchingRun(id: $id) { proposal { summary {
 async def _run() -> str:
     """A run over a programme with more students than seats (some unplaced), some of them paired already."""
     await programme.build(60, 12, seed=5)
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=10, week=WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=10, week=WEEK)
+    )
     assert await run_matching({"job_try": 1}, str(run.id)) == "succeeded"
     return str(run.id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.paris_time import week_monday
-from domain.services import runs
+from domain.services import run_requests
 from jobs.tasks import run_matching
 from schema.build import build_schema
 from tests.conftest import Backend, GraphQLClient
@@ -19,7 +19,9 @@ async def test_unplaced_facts_are_camel_case(db: Backend, gql: GraphQLClient) ->
     path, projects = await catalogue()
     await mentor(projects[:1], capacity=1)
     waiting = [await student(path, projects[0], n=i) for i in range(2)]  # one seat for two students
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=10, week=WEEK))
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=10, week=WEEK)
+    )
     assert await run_matching({"job_try": 1}, str(run.id)) == "succeeded"
     unplaced = (await gql(QUERY, {"id": str(run.id)}))["matchingRun"]["proposal"]["unplaced"]
     assert [u["studentId"] for u in unplaced] != [] and {u["studentId"] for u in unplaced} <= {

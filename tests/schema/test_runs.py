@@ -12,7 +12,7 @@ from domain.paris_time import week_monday
 from jobs.queue import InProcessQueue, queue_for
 from tests.conftest import Backend, GraphQLClient
 from tests.factories import catalogue, mentor, pair, student
-from tests.jobs.helpers import eventually, fresh_jobs
+from tests.jobs.helpers import fresh_jobs, run_finished
 
 __all__ = ["fresh_jobs"]
 
@@ -53,14 +53,7 @@ mutation($input: PublishRunInput!) {
 
 
 async def _finished(gql: GraphQLClient, run_id: str) -> dict[str, Any]:
-    seen: dict[str, Any] = {}
-
-    async def done() -> bool:
-        seen.update((await gql(RUN, {"id": run_id}))["matchingRun"])
-        return seen["status"] not in ("QUEUED", "RUNNING")
-
-    await eventually(done, what=f"run {run_id} ends")
-    return seen
+    return await run_finished(gql, run_id, RUN)
 
 
 async def test_fifty_concurrent_starts_give_one_run(db: Backend, gql: GraphQLClient) -> None:

@@ -9,9 +9,14 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from domain.models import Mentorship, Session
 from tests import factories
 from tests.conftest import Backend, GraphQLClient
+
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
 
 BOOK = """
 mutation($input: BookSessionInput!) {

@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from api.app import create_app
 from domain.models import Event
-from domain.services import events, runs
+from domain.services import events, run_requests
 from jobs.events import announce
 from tests.conftest import Backend
 from tests.factories import catalogue, mentor, student
@@ -161,7 +161,7 @@ async def test_run_progress_streams_until_the_run_ends(db: Backend, ws_token: st
     await mentor(projects[:1], n=1, capacity=2)
     for i in range(3):
         await student(path, projects[0], n=i)
-    run = await runs.start_run(runs.RunScope(), runs.RunOptions(time_limit_s=10))
+    run = await run_requests.start_run(run_requests.RunScope(), run_requests.RunOptions(time_limit_s=10))
     from jobs.queue import InProcessQueue, queue_for
 
     queue = queue_for(None)

@@ -19,6 +19,7 @@ from domain.services.tokens import issue_token
 from domain.video import video_link
 from tests import factories
 from tests.conftest import Backend, GraphQLClient
+from tests.conftest import post_as as _as
 
 LINKS = "query($id: Int!) { mentorship(id: $id) { student { sessions { id videoLink } } } }"
 
@@ -33,16 +34,6 @@ mutation($input: SetVideoLinkInput!) {
 
 ROTATE = """mutation($input: RotateCalendarFeedInput!) { rotateCalendarFeed(input: $input) {
   __typename ... on CalendarFeedPayload { url } } }"""
-
-
-async def _as(http: httpx.AsyncClient, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    response = await http.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {token}"},
-    )
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def _world() -> tuple[Mentorship, list[Session]]:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import httpx
+import pytest
 from tortoise.transactions import in_transaction
 
 from domain.enums import MentorshipEndReason, PairingCause, Role
@@ -16,6 +17,9 @@ from domain.services import pairing, paths
 from domain.services.tokens import issue_token
 from tests import factories
 from tests.conftest import GraphQLClient
+
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
 
 QUEUE = """
 query($pathId: Int, $first: Int, $after: String) {

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from tortoise import Tortoise
 
 from api.app import create_app
@@ -15,6 +16,9 @@ from domain.services.tokens import hash_token
 from schema.build import schema as sdl_schema
 from tests.auth_world import ROLES, World, build_world
 from tests.conftest import Backend
+
+# Hard-coded programme dates (December 2026, 2027): run at the instant they were written for.
+pytestmark = pytest.mark.usefixtures("programme_clock")
 
 TABLES = [
     "path",

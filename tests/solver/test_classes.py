@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+
 from solver import SolveOptions, solve
 from solver.baselines import naive_cpsat
 from solver.classes import build_classes
+from solver.families import FAMILIES
 from solver.instances import generate
 from solver.model import DAYS_PER_WEEK, STEPS_PER_DAY
 from solver.prepare import prepare
 
 
-def test_class_graph_counts_common_starts_per_day() -> None:
-    instance = generate(300, 40, seed=11)
+@pytest.mark.parametrize("family", ["patterns", "mixed", "evening"])
+def test_class_graph_counts_common_starts_per_day(family: str) -> None:
+    instance = FAMILIES[family](300, 40, 11)
     problem = prepare(instance.mentors, instance.students, SolveOptions())
     classes, graph = build_classes(problem)
     got = {
@@ -38,7 +42,14 @@ def test_class_graph_counts_common_starts_per_day() -> None:
                     expected[(c, m, t)] = k
         assert cls.mentors == sorted({m for (cc, m, _) in expected if cc == c})
     assert got == expected
-    assert len(classes) < len(problem.movable)  # identical students do merge
+    # Forbidden pairs were left out (``mixed``): some class had a forbidden mentor who lists its project.
+    assert family != "mixed" or any(
+        m in problem.students[cls.members[0]].forbidden
+        for cls in classes
+        for m in problem.by_project.get(cls.project, ())
+    )
+    if family == "patterns":
+        assert len(classes) < len(problem.movable)  # identical students do merge
 
 
 def test_exact_bound_closes_the_flow_relaxation_on_a_small_instance() -> None:

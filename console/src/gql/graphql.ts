@@ -221,6 +221,7 @@ export type ErrorCode =
   | 'PATH_NOT_ALLOWED_YET'
   | 'PATH_NOT_ASSESSED'
   | 'PROJECT_NOT_VERIFIED'
+  | 'PUBLISH_IN_PROGRESS'
   | 'RUN_STALE'
   | 'SLOT_TAKEN'
   | 'STATUS_REQUIRED'
@@ -252,9 +253,10 @@ export type GiveNoticeInput = {
   mentorId: Scalars['Int']['input'];
 };
 
-/** A long absence (R5): the student waits for a substitute, has one, is back, or the hand-over was cancelled (or the student could not go back: see note). */
+/** A long absence (R5): the student waits for a substitute, has one planned (they stay with their mentor until the absence starts), has one, is back, or the hand-over was cancelled (or the student could not go back: see note). */
 export type HandoverStatus =
   | 'CANCELLED'
+  | 'PLANNED'
   | 'RETURNED'
   | 'SUBSTITUTED'
   | 'WAITING';
@@ -400,6 +402,7 @@ export type RunStatus =
   | 'CANCELLED'
   | 'FAILED'
   | 'PUBLISHED'
+  | 'PUBLISHING'
   | 'QUEUED'
   | 'RUNNING'
   | 'STALE'

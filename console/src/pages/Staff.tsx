@@ -531,7 +531,9 @@ function Review({
     const value = r.data?.publishRun;
     const done =
       value?.__typename === "PublishPayload"
-        ? `Published: ${value.created.length} pairs created, ${value.ended.length} ended.`
+        ? value.run.status === "PUBLISHING"
+          ? "Publishing in the background (a large run): the run's status follows it."
+          : `Published: ${value.created.length} pairs created, ${value.ended.length} ended.`
         : "";
     setPublished(outcome(value, r.error, done));
     if (value?.__typename === "PublishPayload") {

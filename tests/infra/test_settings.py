@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from api.settings import DEFAULT_DATABASE_URL, Environment, Settings, SettingsError
+from infra.settings import DEFAULT_DATABASE_URL, Environment, Settings, SettingsError
 
 
 def test_no_settings_means_the_embedded_setup() -> None:
@@ -33,11 +33,21 @@ def test_production_needs_postgres_and_redis() -> None:
         ({"MENTORMATCH_ENV": "staging"}, "MENTORMATCH_ENV"),
         ({"MENTORMATCH_RATES": "1=30,2=35"}, "MENTORMATCH_RATES"),
         ({"MENTORMATCH_PORT": "eighty"}, "MENTORMATCH_PORT"),
+        ({"MENTORMATCH_HEARTBEAT_TIMEOUT_S": "soon"}, "MENTORMATCH_HEARTBEAT_TIMEOUT_S"),
+        ({"MENTORMATCH_HEARTBEAT_TIMEOUT_S": "0"}, "MENTORMATCH_HEARTBEAT_TIMEOUT_S"),
+        ({"MENTORMATCH_TOKEN_CACHE_S": "two"}, "MENTORMATCH_TOKEN_CACHE_S"),
+        ({"MENTORMATCH_TOKEN_CACHE_S": "-1"}, "MENTORMATCH_TOKEN_CACHE_S"),
+        ({"MENTORMATCH_PUBLISH_JOB_MIN_PAIRS": "many"}, "MENTORMATCH_PUBLISH_JOB_MIN_PAIRS"),
     ],
 )
 def test_malformed_settings_say_which(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(env)
+
+
+def test_heartbeat_timeout_comes_from_the_environment() -> None:
+    assert Settings.from_env({}).heartbeat_timeout_s == 30.0
+    assert Settings.from_env({"MENTORMATCH_HEARTBEAT_TIMEOUT_S": "12.5"}).heartbeat_timeout_s == 12.5
 
 
 def test_commands_fail_fast_when_a_configured_service_is_down() -> None:

@@ -2,7 +2,8 @@
 uvicorn's access and error lines, the worker and arq), for a log collector to parse.
 
 A small formatter over the standard library rather than another dependency: it only needs json.dumps of
-the record's fields (a traceback goes into ``exc`` as one string, so an event stays one line).
+the record's fields (a traceback goes into ``exc`` as one string, so an event stays one line). A client's
+mistake (an HTTP 4xx, a GraphQL error) is one ``client_error`` line on ``mentormatch.requests``.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from api.settings import Settings
+from infra.settings import Settings
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message", "taskName"}
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+requests_log = logging.getLogger("mentormatch.requests")
 
 
 class JsonFormatter(logging.Formatter):
@@ -64,3 +66,14 @@ def uvicorn_log_config(settings: Settings) -> dict[str, Any]:
             for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
         },
     }
+
+
+def log_client_error(status: int | None, code: str, method: str, path: str, message: str) -> None:
+    """One line per client mistake, no traceback: the client was told, the server has nothing to fix.
+    ``status`` None: a GraphQL error (``method`` "graphql", ``path`` the field path or empty)."""
+    requests_log.info(
+        "client_error %s",
+        json.dumps(
+            {"status": status, "code": code, "method": method, "path": path, "message": message[:200]}
+        ),
+    )

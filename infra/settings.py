@@ -54,7 +54,20 @@ class Settings:
     ws_init_timeout_s: float = 3.0
     max_subscriptions_per_socket: int = 20
     token_check_interval_s: float = 5.0
+    # How long a process trusts a token it has looked up (domain.services.tokens.identify): a token
+    # revoked through this process stops at once, one revoked elsewhere (another API process, the CLI)
+    # within this many seconds; expiry is exact. 0: look every token up on every request.
+    token_cache_s: float = 2.0
     allowed_origins: tuple[str, ...] = ()
+    # Scale-out (``jobs.parts``): a run of at least this many students is split into this many parts,
+    # solved by the workers in parallel (workers only; 0 or 1 part: never split).
+    split_min_students: int = 5_000
+    split_parts: int = 4
+    # A running run (or part) whose heartbeat is older than this is judged lost by the reconciler and run
+    # again (MENTORMATCH_HEARTBEAT_TIMEOUT_S; workers and the embedded reconciler read the same value).
+    heartbeat_timeout_s: float = 30.0
+    # A publish of at least this many pairs runs as a background job (run_publish, jobs.publishing).
+    publish_job_min_pairs: int = 5_000
     # R17: the rate per session by project level, in EUR (MENTORMATCH_RATES="1=30,2=35,3=40").
     rates: Mapping[int, Decimal] = field(default_factory=lambda: dict(DEFAULT_RATES))
 
@@ -102,6 +115,11 @@ class Settings:
             max_query_cost=_int(env, "MENTORMATCH_MAX_QUERY_COST", 50_000),
             max_body_bytes=_int(env, "MENTORMATCH_MAX_BODY_BYTES", 100_000),
             rate_limit_per_minute=_int(env, "MENTORMATCH_RATE_LIMIT_PER_MINUTE", 600),
+            token_cache_s=_seconds(env, "MENTORMATCH_TOKEN_CACHE_S", 2.0, zero_allowed=True),
+            split_min_students=_int(env, "MENTORMATCH_SPLIT_MIN_STUDENTS", 5_000),
+            split_parts=_int(env, "MENTORMATCH_SPLIT_PARTS", 4),
+            heartbeat_timeout_s=_seconds(env, "MENTORMATCH_HEARTBEAT_TIMEOUT_S", 30.0),
+            publish_job_min_pairs=_int(env, "MENTORMATCH_PUBLISH_JOB_MIN_PAIRS", 5_000),
             allowed_origins=tuple(
                 o.strip() for o in env.get("MENTORMATCH_ALLOWED_ORIGINS", "").split(",") if o.strip()
             ),
@@ -119,6 +137,20 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, *, zero_allowed: bool = False) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from exc
+    if not (value >= 0 if zero_allowed else value > 0) or value != value or value == float("inf"):
+        least = "0 or more" if zero_allowed else "more than 0"
+        raise SettingsError(f"{name} must be {least} seconds, got {raw!r}")
+    return value
 
 
 def _rates(raw: str | None) -> dict[int, Decimal]:

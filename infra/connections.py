@@ -11,8 +11,8 @@ from redis.exceptions import AuthenticationError, AuthenticationWrongNumberOfArg
 from tortoise import Tortoise
 from tortoise.migrations.executor import MigrationExecutor
 
-from api.settings import Settings
 from domain.config import tortoise_config
+from infra.settings import Settings
 
 
 class ServiceUnavailable(RuntimeError):
@@ -142,12 +142,30 @@ async def check_redis(settings: Settings) -> None:
 
 async def migrate() -> list[str]:
     """Apply pending migrations on the connected database; returns the names applied."""
-    applied: list[str] = []
-    executor = MigrationExecutor(Tortoise.get_connection("default"), _apps_config())
+    connection = Tortoise.get_connection("default")
+    executor = MigrationExecutor(connection, _apps_config())
     steps = await executor.plan(None)
-    await executor.migrate(None)
-    applied.extend(f"{step.migration.app_label}.{step.migration.name}" for step in steps)
-    return applied
+    sqlite = connection.capabilities.dialect == "sqlite"
+    if sqlite:
+        # SQLite alters a column by rebuilding its table (create, copy, drop, rename). With foreign keys on,
+        # dropping a table that other rows reference fails ("FOREIGN KEY constraint failed"), so an existing
+        # database could not be upgraded. SQLite's own ALTER TABLE procedure: foreign keys off outside the
+        # transaction, then foreign_key_check before turning them back on.
+        await connection.execute_script("PRAGMA foreign_keys = OFF")
+    try:
+        await executor.migrate(None)
+        if sqlite:
+            broken = await connection.execute_query_dict("PRAGMA foreign_key_check")
+            if broken:
+                raise MigrationIntegrityError(f"rows left pointing nowhere after migrating: {broken[:5]}")
+    finally:
+        if sqlite:
+            await connection.execute_script("PRAGMA foreign_keys = ON")
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps]
+
+
+class MigrationIntegrityError(RuntimeError):
+    """A migration left rows whose foreign key points nowhere (checked on SQLite after the rebuilds)."""
 
 
 async def pending_migrations() -> list[str]:
