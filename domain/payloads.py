@@ -240,10 +240,10 @@ class AssessmentPayload(TypedDict):
 
 
 class AssessmentUnassignedPayload(TypedDict):
-    """R5, R20: a presentation that lost its assessor to an absence (``absences``)."""
+    """R5, R6, R20: a presentation that lost its assessor to an absence (with its id) or a departure."""
 
     assessmentId: int
-    absenceId: int
+    absenceId: NotRequired[int]
     previousStartsAt: str | None
     actor: str
 

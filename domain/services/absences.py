@@ -27,10 +27,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from domain import payloads
-from domain.enums import AssessmentStatus, HandoverStatus, MentorStatus, PairingCause, SessionStatus
+from domain.enums import HandoverStatus, MentorStatus, PairingCause, SessionStatus
 from domain.errors import Conflict, ErrorCode, ValidationFailed
 from domain.models import (
-    Assessment,
     Handover,
     MatchingRun,
     Mentor,
@@ -41,7 +40,7 @@ from domain.models import (
 )
 from domain.outbox import in_transaction
 from domain.paris_time import paris_today, week_monday
-from domain.services import events, handovers, notifications, pairing, run_requests
+from domain.services import assessor_release, events, handovers, notifications, pairing, run_requests
 from domain.services._common import lock_or_not_found
 
 SHORT_DAYS = 14  # R5: one or two weeks, caught up by the mentor
@@ -198,36 +197,18 @@ async def record_absence(
 
 
 async def _release_assessments(absence: MentorAbsence, actor: str) -> int:
-    """R5, R20: presentations the absent mentor was to assess inside the absence lose their assessor and
-    wait for another one (``awaiting_assessor``, with the reason); the student is told."""
-    rows = await Assessment.select_for_update().filter(
-        assessor_id=absence.mentor_id,
-        status=AssessmentStatus.SCHEDULED,
-        starts_at__gte=absence.starts_at,
-        starts_at__lt=absence.ends_at,
-    )
-    items: list[tuple[str, str, payloads.AssessmentUnassignedPayload]] = []
-    for assessment in rows:
-        was = assessment.starts_at
-        assessment.assessor_id = None
-        assessment.starts_at = None
-        assessment.status = AssessmentStatus.AWAITING_ASSESSOR
-        assessment.unassigned_reason = (
+    """R5, R20: presentations the absent mentor was to assess inside the absence wait for another one."""
+    return await assessor_release.release_assessor(
+        absence.mentor_id,
+        starts_from=absence.starts_at,
+        starts_before=absence.ends_at,
+        reason=(
             f"the assessor (mentor {absence.mentor_id}) is away from {_period(absence)} (R5): "
             "another assessor is needed"
-        )
-        await assessment.save()
-        body: payloads.AssessmentUnassignedPayload = {
-            "assessmentId": assessment.id,
-            "absenceId": absence.id,
-            "previousStartsAt": was.isoformat() if was else None,
-            "actor": actor,
-        }
-        items.append((events.student_topic(assessment.student_id), "assessment_unassigned", body))
-        items.append((events.mentor_topic(absence.mentor_id), "assessment_unassigned", body))
-    if items:
-        await events.record_many(items)
-    return len(rows)
+        ),
+        actor=actor,
+        absence_id=absence.id,
+    )
 
 
 async def _lock_people(absence: MentorAbsence, rows: list[Handover]) -> None:

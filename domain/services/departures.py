@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from domain.enums import AssessmentStatus, MentorshipEndReason, MentorStatus, PairingCause
+from domain.enums import MentorshipEndReason, MentorStatus, PairingCause
 from domain.errors import Conflict, NoticeTooShort, ValidationFailed
-from domain.models import Assessment, MatchingRun, Mentor, Mentorship, Student
+from domain.models import MatchingRun, Mentor, Mentorship, Student
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS, local_to_utc, paris_today, week_monday
-from domain.services import events, handovers, notifications, pairing, run_requests
+from domain.services import assessor_release, handovers, notifications, pairing, run_requests
 from domain.services._common import lock_or_not_found
 
 NOTICE_DAYS = 14  # R6: two weeks at least
@@ -107,29 +106,16 @@ async def _clear_after(mentor_id: int, last_day: date, actor: str) -> None:
         after=after,
         reason=f"cancelled without penalty: the mentor leaves after {last_day.isoformat()} (R6)",
     )
-    rows = await Assessment.select_for_update().filter(
-        assessor_id=mentor_id, status=AssessmentStatus.SCHEDULED, starts_at__gte=after
-    )
-    items: list[tuple[str, str, dict[str, Any]]] = []
-    for assessment in rows:
-        was = assessment.starts_at
-        assessment.assessor_id = None
-        assessment.starts_at = None
-        assessment.status = AssessmentStatus.AWAITING_ASSESSOR
-        assessment.unassigned_reason = (
+    await assessor_release.release_assessor(
+        mentor_id,
+        starts_from=after,
+        starts_before=None,
+        reason=(
             f"the assessor (mentor {mentor_id}) leaves after {last_day.isoformat()} (R6): "
             "another assessor is needed"
-        )
-        await assessment.save()
-        body = {
-            "assessmentId": assessment.id,
-            "previousStartsAt": was.isoformat() if was else None,
-            "actor": actor,
-        }
-        items.append((events.student_topic(assessment.student_id), "assessment_unassigned", body))
-        items.append((events.mentor_topic(mentor_id), "assessment_unassigned", body))
-    if items:
-        await events.record_many(items)
+        ),
+        actor=actor,
+    )
 
 
 async def withdraw_notice(

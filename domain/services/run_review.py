@@ -307,14 +307,15 @@ async def store(run: MatchingRun) -> None:
     assert result is not None
     (seen,), path_of = await _reviews_and_paths([run])
     assert seen is not None
+    header = Header.of_result(result)
     await RunReview.create(
         run_id=run.id,
-        week=date.fromisoformat(result["week"]),
-        placed=result["placed"],
-        upper_bound=result["upperBound"],
-        bound_kind=str(result.get("boundKind", "flow")),
-        solver_status=result["solverStatus"],
-        figures=_figures(result),
+        week=header.week,
+        placed=header.placed,
+        upper_bound=header.upper_bound,
+        bound_kind=header.bound_kind,
+        solver_status=header.solver_status,
+        figures=header.figures,
         pairs=len(seen.pairs),
         unplaced=len(seen.unplaced),
         mentors=len(seen.loads),
