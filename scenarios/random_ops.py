@@ -14,7 +14,9 @@ kept with the operations that led to it. Everything is deterministic for ``--see
         --database-url postgres://postgres@127.0.0.1:5432/random_ops
 
 The world's clock starts the Monday after next (every date is in the future of the real clock, as the
-services expect) and moves forward only by the "time passes" operation.
+services expect) and moves forward only by the "time passes" operation. Every call passes the world's
+``today`` and ``now``: a service left to read the real clock would take a time the world has passed for
+the future (a series booked in a week already gone, over a presentation already held).
 """
 
 from __future__ import annotations
@@ -123,7 +125,9 @@ class Driver:
             return "nobody waiting"
         day = self.today + timedelta(days=self.rng.randint(1, 10))
         await mentorships.create_mentorship(
-            mentorships.MentorshipInput(waiting, mentor, self.local(day, self.minute())), actor=ACTOR
+            mentorships.MentorshipInput(waiting, mentor, self.local(day, self.minute())),
+            actor=ACTOR,
+            now=self.now,
         )
         return f"student {waiting} with mentor {mentor} from {day}"
 
@@ -176,7 +180,8 @@ class Driver:
                 kind=kind,
                 catch_up=catch_up,
                 catch_up_reason="the mentor was away" if catch_up else "",
-            )
+            ),
+            now=self.now,
         )
         return f"{kind.value}{' catch-up' if catch_up else ''} for pair {pair.id} on {day}"
 
@@ -185,7 +190,7 @@ class Driver:
         if pair is None:
             return "no pair"
         report = await sessions.schedule_series(
-            sessions.SeriesInput(pair.id, self.today, self.rng.randint(1, 4))
+            sessions.SeriesInput(pair.id, self.today, self.rng.randint(1, 4)), now=self.now
         )
         return f"pair {pair.id}: {len(report.created)} booked, {len(report.skipped)} skipped"
 
@@ -194,7 +199,7 @@ class Driver:
         if sid is None:
             return "nothing scheduled"
         day = self.today + timedelta(days=self.rng.randint(0, 14))
-        await sessions.reschedule_session(sid, self.local(day, self.minute()))
+        await sessions.reschedule_session(sid, self.local(day, self.minute()), now=self.now)
         return f"session {sid} to {day}"
 
     async def end(self) -> str:
@@ -241,6 +246,7 @@ class Driver:
             "away",
             actor=f"mentor:{mentor}",
             today=self.today,
+            now=self.now,
         )
         return f"mentor {mentor} from {start} for {days} days"
 

@@ -38,6 +38,10 @@ from domain.services import absences, eligibility
 from domain.services._common import get_or_not_found
 from domain.video import link_for
 
+# A presentation keeps its time in both people's weeks once held too: its result may be recorded as soon
+# as it begins (``assessments.record_result``), and the rest of its slot is still taken.
+PRESENTATION_HOLDS_TIME = (AssessmentStatus.SCHEDULED, AssessmentStatus.PASSED, AssessmentStatus.FAILED)
+
 PRODID = "-//Mentormatch//Sessions//EN"
 UID_DOMAIN = "sessions.mentormatch"
 FEED_HISTORY = timedelta(days=180)  # past sessions kept in a feed
@@ -276,7 +280,7 @@ async def busy_of(
             by_student[s.student_id].append(b)
     presentations = Assessment.filter(
         Q(assessor_id__in=m_ids) | Q(student_id__in=s_ids),
-        status=AssessmentStatus.SCHEDULED,
+        status__in=PRESENTATION_HOLDS_TIME,
         starts_at__lt=end,
         starts_at__gt=since,
     )

@@ -16,6 +16,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from domain.enums import Funding, MentorshipEndReason, PairingCause, Role, SessionKind, SessionStatus
+from domain.errors import SlotTaken
 from domain.invariants import check_all, format_report
 from domain.models import Assessment, Mentorship, Session
 from domain.paris_time import paris_today, week_monday
@@ -171,6 +172,28 @@ async def test_presentations_block_sessions_of_the_student_and_of_the_assessor(
         None,
         None,
     )
+
+
+async def test_a_presentation_already_marked_still_holds_its_half_hour(db: Backend) -> None:
+    """R15, R20: the result of a presentation may be recorded once it has begun; the rest of its half hour
+    stays taken in the assessor's week (the invariant counts held presentations too): a session booked
+    into it is SLOT_TAKEN, and right after it is accepted."""
+    path, projects = await factories.catalogue(1)
+    assessor = await factories.mentor(projects, n=2)
+    student = await factories.student(path, projects[0], n=1)
+    await factories.pair(student, await factories.mentor(projects, n=1))
+    own = await factories.pair(
+        await factories.student(path, projects[0], n=2), assessor, datetime(2026, 11, 24, 18, 0)
+    )
+    aid = await scheduled_presentation(student.id, projects[0].id, assessor.id, datetime(2026, 12, 2, 19, 0))
+    during = datetime(2026, 12, 2, 18, 10, tzinfo=UTC)  # 19:10 in Paris, the presentation under way
+    await assessments.record_result(aid, True, "presented", now=during)
+    with pytest.raises(SlotTaken):
+        await sessions.book_session(sessions.BookingInput(own.id, datetime(2026, 12, 2, 19, 15)), now=during)
+    booked = await sessions.book_session(
+        sessions.BookingInput(own.id, datetime(2026, 12, 2, 19, 30)), now=during
+    )
+    assert booked.starts_at == datetime(2026, 12, 2, 18, 30, tzinfo=UTC)
 
 
 async def test_rescheduling_answers_as_booking_does(db: Backend, gql: GraphQLClient) -> None:
