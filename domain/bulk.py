@@ -32,13 +32,17 @@ def chunks(ids: Collection[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
-async def in_chunks(ids: Collection[int], read: Callable[[list[int]], Awaitable[Sequence[R]]]) -> list[R]:
-    """``read(chunk)`` for each chunk of ``ids`` (none when ``ids`` is empty), the rows concatenated.
+async def in_chunks(
+    ids: Collection[int], read: Callable[[list[int]], Awaitable[Sequence[R]]], *, size: int = CHUNK
+) -> list[R]:
+    """``read(chunk)`` for each chunk of ``size`` ids (none when ``ids`` is empty), the rows concatenated.
+    A smaller ``size`` where the reads share an event loop that must keep serving (embedded mode): the rows
+    of one chunk become objects in one synchronous step.
 
     ``read`` must filter on ``__in=chunk`` and nothing else unbounded; ordering across chunks is by chunk
     (sort afterwards when the order matters)."""
     rows: list[R] = []
-    for chunk in chunks(ids):
+    for chunk in chunks(ids, size):
         rows.extend(await read(chunk))
     return rows
 

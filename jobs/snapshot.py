@@ -15,14 +15,17 @@ when the clocks change, rather than leaving them all summer (a series would then
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from tortoise.expressions import Subquery
 
 from domain import payloads
-from domain.bulk import in_chunks
+from domain.bulk import CHUNK, in_chunks
 from domain.enums import HandoverStatus
 from domain.models import (
     Handover,
@@ -36,6 +39,23 @@ from domain.paris_time import WeeklyWindow, windows_all_year, zone
 from domain.services import eligibility
 from domain.services.eligibility import path_completed
 from solver import STEP_MINUTES, STEPS_PER_DAY, Interval, MentorIn, StudentIn
+
+# People converted to the solver's data between two yields to the event loop.
+YIELD_EVERY = 200
+# Ids per read when the job shares the API's event loop (embedded mode): a chunk's rows become objects in
+# one synchronous step, which then delays every request (a 2,500-mentor chunk: ~0.3 s).
+SHARED_LOOP_CHUNK = 500
+
+
+class _Pair(NamedTuple):
+    """A current pair, as the snapshot reads it."""
+
+    id: int
+    mentor_id: int
+    student_id: int
+    slot_weekday: int
+    slot_start_minute: int
+    slot_minutes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,33 +103,40 @@ def duration_steps(minutes: int) -> int:
     return -(-minutes // STEP_MINUTES)
 
 
-async def _student_rows(scope: payloads.RunScope) -> list[Student]:
+async def _student_rows(scope: payloads.RunScope, chunk: int) -> list[Student]:
     kind = scope.get("kind", "all")
     if kind == "students":
-        rows = await in_chunks(scope["studentIds"], lambda ids: Student.filter(id__in=ids))
+        rows = await in_chunks(scope["studentIds"], lambda ids: Student.filter(id__in=ids), size=chunk)
         return sorted(rows, key=lambda s: s.id)
     paired = Subquery(Mentorship.filter(ended_on__isnull=True).values("student_id"))
     qs = Student.filter(id__not_in=paired)
     if kind == "path":
         qs = qs.filter(path_id=scope["pathId"])
-    waiting = await qs.order_by("id")
+    # The ids first, then the rows a chunk at a time (``domain.bulk``): building thousands of objects in one
+    # go holds the event loop, which in embedded mode is the API's.
+    ids = [row[0] for row in await qs.order_by("id").values_list("id")]
+    rows = await in_chunks(ids, lambda part: Student.filter(id__in=part), size=chunk)
+    waiting = sorted(rows, key=lambda s: s.id)
     # R20: a student who finished the last project of their path waits for the final panel, not a mentor.
     done = await path_completed({s.id: s.current_project_id for s in waiting})
     return [s for s in waiting if s.id not in done]
 
 
-async def load_snapshot(scope: payloads.RunScope, week: date) -> Snapshot:
-    students = await _student_rows(scope)
+async def load_snapshot(scope: payloads.RunScope, week: date, *, chunk: int = CHUNK) -> Snapshot:
+    """The run's people and facts, converted to the solver's data. ``chunk``: ids per read
+    (``SHARED_LOOP_CHUNK`` when the job shares the API's event loop, embedded mode)."""
+    read = functools.partial(in_chunks, size=chunk)
+    students = await _student_rows(scope, chunk)
     project_ids = sorted({s.current_project_id for s in students})
     first, last = eligibility.week_days(week)
     unavailable = await eligibility.unavailable_mentors(first, last)
-    mentors = await eligibility.candidate_mentors(project_ids, first, last)
+    mentors = await eligibility.candidate_mentors(project_ids, first, last, chunk=chunk)
     mentor_ids = [m.id for m in mentors]
     student_ids = [s.id for s in students]
     # Who may be paired with whom: the projects listed (R1) and the pairs never (re)formed (R7, R20).
     # Every id list here is read in bounded chunks (``domain.bulk``): a run may hold any number of them.
     facts = await eligibility.load_facts(mentors, students)
-    project_rows = await in_chunks(
+    project_rows = await read(
         project_ids, lambda ids: Project.filter(id__in=ids).values_list("id", "level", "path_id")
     )
     levels = {pid: level for pid, level, _ in project_rows}
@@ -117,37 +144,52 @@ async def load_snapshot(scope: payloads.RunScope, week: date) -> Snapshot:
     # Plain rows, not model instances: at 100,000 students these are ~330,000 rows, and building a model
     # for each was the largest part of the load (a third of its 14 CPU seconds).
     m_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for mid, weekday, start, end in await in_chunks(
+    for mid, weekday, start, end in await read(
         mentor_ids,
         lambda ids: MentorAvailability.filter(mentor_id__in=ids).values_list(
             "mentor_id", "weekday", "start_minute", "end_minute"
         ),
     ):
         m_windows[mid].append(WeeklyWindow(weekday, start, end))
+    await asyncio.sleep(0)
     s_windows: dict[int, list[WeeklyWindow]] = defaultdict(list)
-    for sid, weekday, start, end in await in_chunks(
+    for sid, weekday, start, end in await read(
         student_ids,
         lambda ids: StudentAvailability.filter(student_id__in=ids).values_list(
             "student_id", "weekday", "start_minute", "end_minute"
         ),
     ):
         s_windows[sid].append(WeeklyWindow(weekday, start, end))
+    await asyncio.sleep(0)
     in_scope = set(student_ids)
     considered = set(mentor_ids)
-    current = await in_chunks(
-        mentor_ids, lambda ids: Mentorship.filter(ended_on__isnull=True, mentor_id__in=ids)
-    )
+    # Plain rows (the few columns used), not model instances: tens of thousands of current pairs.
+    current = [
+        _Pair(*row)
+        for row in await read(
+            mentor_ids,
+            lambda ids: Mentorship.filter(ended_on__isnull=True, mentor_id__in=ids).values_list(
+                *_Pair._fields
+            ),
+        )
+    ]
     current += [
         pair
-        for pair in await in_chunks(
-            student_ids, lambda ids: Mentorship.filter(ended_on__isnull=True, student_id__in=ids)
+        for pair in (
+            _Pair(*row)
+            for row in await read(
+                student_ids,
+                lambda ids: Mentorship.filter(ended_on__isnull=True, student_id__in=ids).values_list(
+                    *_Pair._fields
+                ),
+            )
         )
         if pair.mentor_id not in considered
     ]
 
     fixed_load: dict[int, int] = defaultdict(int)
     blocked: dict[int, list[Interval]] = defaultdict(list)
-    pair_of: dict[int, Mentorship] = {}
+    pair_of: dict[int, _Pair] = {}
     for pair in current:
         if pair.student_id in in_scope:
             pair_of[pair.student_id] = pair
@@ -157,7 +199,7 @@ async def load_snapshot(scope: payloads.RunScope, week: date) -> Snapshot:
             blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
     # R5: students handed to a substitute come back to their mentor: their seat and slot stay reserved.
     # (A pair still current, its student waiting for a substitute, is counted above already.)
-    for pair in await in_chunks(
+    for held in await read(
         mentor_ids,
         lambda ids: Mentorship.filter(
             handovers_from__status__in=[HandoverStatus.WAITING, HandoverStatus.SUBSTITUTED],
@@ -165,12 +207,12 @@ async def load_snapshot(scope: payloads.RunScope, week: date) -> Snapshot:
             ended_on__isnull=False,
         ).distinct(),
     ):
-        fixed_load[pair.mentor_id] += 1
-        start = slot_step(pair.slot_weekday, pair.slot_start_minute)
-        blocked[pair.mentor_id].append(Interval(start, start + duration_steps(pair.slot_minutes)))
+        fixed_load[held.mentor_id] += 1
+        start = slot_step(held.slot_weekday, held.slot_start_minute)
+        blocked[held.mentor_id].append(Interval(start, start + duration_steps(held.slot_minutes)))
     # R5: a substitute planned for a long absence has the seat and the slot reserved (a student of this
     # run's scope is planned again by it).
-    for plan in await in_chunks(
+    for plan in await read(
         mentor_ids,
         lambda ids: Handover.filter(status=HandoverStatus.PLANNED, planned_mentor_id__in=ids),
     ):
@@ -195,7 +237,9 @@ async def load_snapshot(scope: payloads.RunScope, week: date) -> Snapshot:
         return found
 
     mentors_in: list[MentorIn] = []
-    for m in mentors:
+    for i, m in enumerate(mentors):
+        if i % YIELD_EVERY == YIELD_EVERY - 1:
+            await asyncio.sleep(0)  # let the event loop serve (embedded mode: the API's loop)
         # A full mentor stays in the instance with no seat: the reasons then say ALL_MENTORS_FULL and
         # name them, rather than NO_MENTOR_FOR_PROJECT.
         mentors_in.append(
@@ -210,7 +254,9 @@ async def load_snapshot(scope: payloads.RunScope, week: date) -> Snapshot:
             )
         )
     students_in: list[StudentIn] = []
-    for s in students:
+    for i, s in enumerate(students):
+        if i % YIELD_EVERY == YIELD_EVERY - 1:
+            await asyncio.sleep(0)
         now = pair_of.get(s.id)
         if now is not None and now.mentor_id in unavailable:
             now = None  # leaving or away: the student is placed with someone else

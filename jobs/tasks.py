@@ -29,10 +29,11 @@ from arq import Retry
 from arq.constants import default_queue_name
 
 from domain import outbox, payloads
+from domain.bulk import CHUNK
 from domain.enums import RunStatus
 from domain.services import run_requests, run_worker
 from jobs import effects, parts
-from jobs.snapshot import Snapshot, load_snapshot
+from jobs.snapshot import SHARED_LOOP_CHUNK, Snapshot, load_snapshot
 from jobs.solving import Cancel, solve_in_process, solve_in_thread
 from jobs.transient import is_transient
 from solver import STEP_MINUTES, STEPS_PER_DAY, Progress, SolveOptions, SolveResult, Weights
@@ -157,7 +158,8 @@ async def _run(ctx: dict[str, Any], run_id: UUID) -> str:
     # The heartbeat starts with the claim: loading a large snapshot must not look like a dead worker.
     ticker = asyncio.create_task(_tick(run_id, attempt, latest, cancel, started))
     try:
-        snapshot = await load_snapshot(run.scope, date.fromisoformat(options["week"]))
+        chunk = SHARED_LOOP_CHUNK if ctx.get("solve_in_process") else CHUNK
+        snapshot = await load_snapshot(run.scope, date.fromisoformat(options["week"]), chunk=chunk)
         if not await run_worker.record_snapshot(run_id, attempt, snapshot.versions):
             return "lost the claim"
         redis = ctx.get("redis")

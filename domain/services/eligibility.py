@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.bulk import literals, models_in, select_in
+from domain.bulk import CHUNK, in_chunks, literals, models_in, select_in
 from domain.enums import AssessmentStatus, HandoverStatus, MentorshipEndReason, MentorStatus
 from domain.errors import Conflict, DomainError, ErrorCode, ValidationFailed
 from domain.models import Mentor, MentorAbsence, Student
@@ -350,19 +350,25 @@ async def unavailable_mentors(first: date, last: date) -> set[int]:
     return leaving | away
 
 
-async def candidate_mentors(project_ids: Iterable[int], first: date, last: date) -> list[Mentor]:
+async def candidate_mentors(
+    project_ids: Iterable[int], first: date, last: date, *, chunk: int = CHUNK
+) -> list[Mentor]:
     """The mentors who may take a new student on one of ``project_ids`` for the days ``first``..``last``
     by status, R6 and R5 (the rest is per student: :func:`load_facts`), by id; full ones included."""
     wanted = sorted(set(project_ids))
     if not wanted:
         return []
     unavailable = await unavailable_mentors(first, last)
-    return await (
+    ids = await (
         Mentor.filter(status=MentorStatus.ACTIVE, projects__id__in=wanted)
         .exclude(id__in=sorted(unavailable) or [0])
         .distinct()
         .order_by("id")
+        .values_list("id")
     )
+    # The rows a chunk at a time: building thousands of objects in one go holds the event loop.
+    mentors = await in_chunks([row[0] for row in ids], lambda part: Mentor.filter(id__in=part), size=chunk)
+    return sorted(mentors, key=lambda m: m.id)
 
 
 def week_days(monday: date) -> tuple[date, date]:

@@ -14,7 +14,7 @@ from domain.enums import RunStatus
 from domain.models import Assessment, MatchingRun, Student
 from domain.paris_time import week_monday
 from domain.services import run_requests, run_worker
-from jobs.snapshot import load_snapshot
+from jobs.snapshot import SHARED_LOOP_CHUNK, load_snapshot
 from jobs.tasks import run_matching
 from jobs.transient import is_transient
 from tests.conftest import Backend, GraphQLClient, count_queries
@@ -77,6 +77,8 @@ async def test_a_snapshot_loads_more_ids_than_a_statement_takes(db: Backend) -> 
     ids = [int(i) for i in snapshot.versions["students"]][: MANY - 100]
     listed = await load_snapshot({"kind": "students", "studentIds": ids}, WEEK)
     assert [s.id for s in listed.students] == sorted(ids)
+    # Read in the small chunks of the embedded job (it shares the API's event loop): the same snapshot.
+    assert await load_snapshot({"kind": "all"}, WEEK, chunk=SHARED_LOOP_CHUNK) == snapshot
 
 
 def test_a_statement_over_the_parameter_limit_is_not_transient() -> None:
