@@ -1,4 +1,4 @@
-"""Issue 13: a run's review as rows (figures, pairs with their change kind, mentors' loads, unplaced
+"""A run's review as rows (figures, pairs with their change kind, mentors' loads, unplaced
 students), written with the proposal, so that each review page is one indexed SQL query. Runs stored before
 this migration keep no rows: their review is computed from their stored result (``run_review``)."""
 

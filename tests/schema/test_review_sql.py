@@ -1,4 +1,4 @@
-"""The review stored as rows (issue 13) against the review computed from the stored result, as every review
+"""The review stored as rows against the review computed from the stored result, as every review
 page was before (both databases): a run with all four change kinds, mentors over capacity, at 100% and
 tied, students of two paths and several unplaced reasons. Every filter, page size and cursor gives the same
 pages, counts and figures, through the domain and through the API; a page costs a fixed number of SQL
