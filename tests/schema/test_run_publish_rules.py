@@ -94,8 +94,8 @@ async def test_cancel_while_loading_wins(
     acknowledged: list[str] = []
     real_load = jobs.tasks.load_snapshot
 
-    async def load_then_cancel(scope: dict[str, Any], week: date) -> Snapshot:
-        loaded = await real_load(scope, week)
+    async def load_then_cancel(scope: dict[str, Any], week: date, *, chunk: int) -> Snapshot:
+        loaded = await real_load(scope, week, chunk=chunk)
         # Staff cancel while the worker is still loading (the run is RUNNING, phase "loading").
         answer = await gql(CANCEL, {"id": str(run.id)})
         acknowledged.append(answer["cancelRun"]["run"]["status"])
