@@ -166,6 +166,9 @@ def publish(args: argparse.Namespace) -> None:
             ["dropdb", "--if-exists", "--force", "-h", args.pg_host, "-U", "postgres", copy], check=True
         )
         subprocess.run(["createdb", "-h", args.pg_host, "-U", "postgres", "-T", template, copy], check=True)
+        # The copy goes through the WAL (PostgreSQL 15's WAL_LOG strategy): flushed now, not by the
+        # checkpointer in the middle of the measurement.
+        subprocess.run(["psql", "-q", "-h", args.pg_host, "-U", "postgres", "-c", "CHECKPOINT"], check=True)
     env = _env(_url(args, copy), job_min_pairs=1 if args.job else 10**9)
     at_scale._cli(env, "migrate")  # a template made by an older checkout
     token = at_scale._cli(env, "token", "--role", "staff").strip().split()[-1]

@@ -220,12 +220,17 @@ def solve_model(
     hint: Sequence[int] | None = None,
     threads: int = 1,
     options: str = "",
+    then_weights: Sequence[float] | None = None,
 ) -> Solution:
     """Solve the model with ``engine`` (HIGHS, SCIP, GLOP, PDLP, ...) within ``time_limit_s``.
 
     ``options`` are the engine's own, as ``name = value`` lines (HiGHS: ``mip_max_nodes = 200``). For
     HiGHS, OR-Tools 9.15's ``SetSolverSpecificParametersAsString`` returns False yet keeps the string and
-    passes it to the solve, where an unknown option makes the solve fail (no solution)."""
+    passes it to the solve, where an unknown option makes the solve fail (no solution).
+
+    ``then_weights`` (an LP): once solved, the same LP again with these objective weights, started from
+    the first one's basis (GLOP: ~4 s against ~11 s from scratch on ``mixed`` M): the values are the
+    second solve's, the objective and bound the first's (the unweighted LP's value is the bound)."""
     t0 = time.monotonic()
     if model.size == 0:
         return Solution(np.zeros(0), 0.0, 0.0, True, 0.0)
@@ -257,19 +262,27 @@ def solve_model(
         watcher.start()
     try:
         status = solver.Solve()
+        optimal = status == pywraplp.Solver.OPTIMAL
+        nodes = int(solver.nodes()) if integer and engine == "HIGHS" else 0
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return Solution(None, 0.0, None, False, time.monotonic() - t0, nodes)
+        values = np.fromiter((v.solution_value() for v in solver.variables()), np.float64, model.size)
+        objective = solver.Objective().Value()
+        bound = solver.Objective().BestBound() if integer else (objective if optimal else None)
+        left = time_limit_s - (time.monotonic() - t0)
+        if then_weights is not None and not integer and optimal and left > 0 and not (cancel and cancel()):
+            variables = solver.variables()
+            for j in np.flatnonzero(np.asarray(then_weights) != 1.0).tolist():
+                solver.Objective().SetCoefficient(variables[j], float(then_weights[j]))
+            solver.SetTimeLimit(max(1, int(1000 * left)))
+            if solver.Solve() != pywraplp.Solver.OPTIMAL:  # the first solve's values stand
+                return Solution(values, objective, bound, optimal, time.monotonic() - t0, nodes)
+        values = np.fromiter((v.solution_value() for v in solver.variables()), np.float64, model.size)
     finally:
         done.set()
         if watcher is not None:
             watcher.join()
-    seconds = time.monotonic() - t0
-    optimal = status == pywraplp.Solver.OPTIMAL
-    nodes = int(solver.nodes()) if integer and engine == "HIGHS" else 0
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return Solution(None, 0.0, None, False, seconds, nodes)
-    values = np.fromiter((v.solution_value() for v in solver.variables()), np.float64, model.size)
-    objective = solver.Objective().Value()
-    bound = solver.Objective().BestBound() if integer else (objective if optimal else None)
-    return Solution(values, objective, bound, optimal, seconds, nodes)
+    return Solution(values, objective, bound, optimal, time.monotonic() - t0, nodes)
 
 
 def ceiling(model: TimeIndexed, solution: Solution) -> int | None:

@@ -1,0 +1,59 @@
+"""The LP's guidance: the MIP on the LP's support and the placement of its solution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from solver import SolveOptions, check, reference
+from solver.bound import flow_bound
+from solver.classes import build_classes
+from solver.families import make
+from solver.lpguide import kept_weights, lp_round, solve_support, support_model, take_solution
+from solver.prepare import prepare
+from solver.solve import build_result
+
+
+@pytest.mark.parametrize(("family", "seed"), [("mixed", 1), ("mixed", 2), ("evening", 1), ("freeform", 3)])
+def test_support_mip_places_what_it_solved_keeps_current_pairs_and_breaks_no_rule(
+    family: str, seed: int
+) -> None:
+    instance = make(family, "S", seed)
+    problem = prepare(instance.mentors, instance.students, SolveOptions())
+    classes, graph = build_classes(problem)
+    model = reference.build(problem, classes, starts=reference.half_hour_starts(problem, classes))
+    weights = kept_weights(problem, classes, model)
+    lp = reference.solve_model(model, integer=False, time_limit_s=60, engine="GLOP", then_weights=weights)
+    ceiling = reference.ceiling(model, lp)
+    assert lp.values is not None and ceiling is not None
+    # The second, weighted solve keeps the first one's value: the bound is the unweighted LP's.
+    plain = reference.solve_model(model, integer=False, time_limit_s=60, engine="GLOP")
+    assert lp.objective == pytest.approx(plain.objective)
+    assert float(np.dot(lp.values, np.ones(model.size))) == pytest.approx(plain.objective, abs=1e-6)
+
+    sub, sub_weights = support_model(problem, classes, model, lp.values)
+    assert sub.size <= model.size
+    assert sum(w > 1 for w in sub_weights) == sum(w > 1 for w in weights)  # every current pair stays possible
+    solved = solve_support(problem, classes, model, lp.values, 60, lambda: False)
+    assert solved is not None
+    sub_model, values = solved
+    state = take_solution(problem, classes, sub_model, values)
+    # Every session of the solution is placed (the rest go first fit after it), never above the bound.
+    assert state.placed >= sub_model.fixed + int(values.sum())
+    assert state.placed <= ceiling
+    # Current pairs the solution keeps are kept by the placement.
+    chosen = {
+        (int(sub_model.var_class[j]), int(sub_model.var_mentor[j]), int(sub_model.var_start[j]))
+        for j in np.flatnonzero(values > 0.5).tolist()
+    }
+    class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
+    for s in problem.movable:
+        current = problem.students[s].current
+        if current is not None and (class_of[s], *current) in chosen:
+            assert state.where.get(s) == current
+    result = build_result(
+        problem, state, flow_bound(problem, classes, graph).upper_bound, "feasible", {}, "flow", False
+    )
+    assert check(instance.mentors, instance.students, result) == []
+    # On these instances it places at least what rounding the LP does.
+    assert state.placed >= lp_round(problem, classes, model, lp.values).placed
