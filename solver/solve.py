@@ -7,7 +7,8 @@ budget (``reference``, ``lpguide``), build a first placement (``greedy.first_fit
 repaired by augmenting ejection chains (``chains``): the mentor-by-mentor packing (``greedy.packed``)
 and the better of first fit and the flow-guided construction; on the line placing more, improve by
 large-neighbourhood search over mentor blocks solved by the HiGHS MIP (``miplns``) while the LP runs,
-and from the LP's rounding (``lpguide``) as a second search once it came back, until the bound is
+and from the MIP on the LP's support (``lpguide``), searched by blocks the LP guides, as a second
+search once it came back, until the bound is
 reached, the rounds run out or the time limit is spent, or the caller cancels; then even out the fill
 (``balance``), explain every unplaced student (``reasons``) and list every student whose pair or slot
 changed.
@@ -35,7 +36,7 @@ from solver.classes import ClassGraph, StudentClass, build_classes
 from solver.exact import exact_bound
 from solver.greedy import first_fit, guided_construction, packed
 from solver.lagrange import MAX_CANDIDATES, LagrangeBound, count_candidates, lagrangian_bound
-from solver.lpguide import kept_weights, lp_round, solve_support, take_solution
+from solver.lpguide import improve_guided, kept_weights, lp_round, solve_support, take_solution
 from solver.miplns import improve_block
 from solver.model import (
     Assignment,
@@ -180,8 +181,16 @@ class _LagrangeJob:
 class _Search:
     """One line of the neighbourhood search: a placement, its chains, its own random stream and rounds."""
 
-    def __init__(self, state: State, chains: ChainSearch, rng: random.Random) -> None:
+    def __init__(
+        self,
+        state: State,
+        chains: ChainSearch,
+        rng: random.Random,
+        guide: tuple[reference.TimeIndexed, npt.NDArray[np.float64]] | None = None,
+    ) -> None:
         self.state, self.chains, self.rng = state, chains, rng
+        # The LP's model and values: this line's blocks are guided by them (``lpguide.improve_guided``).
+        self.guide = guide
         self.pool: list[int] = []  # filled by ``refresh`` once chains have run
         self.rounds = self.improvements = 0
 
@@ -205,7 +214,12 @@ class _Search:
         """One block around a random unplaced student; True when it placed more (chains to follow)."""
         self.rounds += 1
         seed = self.pool.pop(self.rng.randrange(len(self.pool)))
-        gained = improve_block(self.state, classes, class_of, seed, self.rng, deadline, stop) > 0
+        if self.guide is not None:
+            gained = (
+                improve_guided(self.state, classes, class_of, self.guide, seed, self.rng, deadline, stop) > 0
+            )
+        else:
+            gained = improve_block(self.state, classes, class_of, seed, self.rng, deadline, stop) > 0
         if gained:
             self.improvements += 1
             self.chains.dead.clear()
@@ -368,7 +382,10 @@ def solve(
             else:
                 rounded = lp_round(problem, classes, job.model, job.values)
             second = _Search(
-                rounded, ChainSearch(rounded, classes, class_of, stop), random.Random(opts.seed + 1)
+                rounded,
+                ChainSearch(rounded, classes, class_of, stop),
+                random.Random(opts.seed + 1),
+                (job.model, job.values),
             )
             run_chains(second)
             if rounded.placed > chain_placed:

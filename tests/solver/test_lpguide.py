@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 import numpy as np
 import pytest
 
@@ -9,7 +12,15 @@ from solver import SolveOptions, check, reference
 from solver.bound import flow_bound
 from solver.classes import build_classes
 from solver.families import make
-from solver.lpguide import kept_weights, lp_round, solve_support, support_model, take_solution
+from solver.greedy import first_fit
+from solver.lpguide import (
+    improve_guided,
+    kept_weights,
+    lp_round,
+    solve_support,
+    support_model,
+    take_solution,
+)
 from solver.prepare import prepare
 from solver.solve import build_result
 
@@ -57,3 +68,43 @@ def test_support_mip_places_what_it_solved_keeps_current_pairs_and_breaks_no_rul
     assert check(instance.mentors, instance.students, result) == []
     # On these instances it places at least what rounding the LP does.
     assert state.placed >= lp_round(problem, classes, model, lp.values).placed
+
+
+@pytest.mark.parametrize(("family", "seed"), [("mixed", 1), ("mixed", 3), ("scarce", 2)])
+def test_guided_blocks_only_add_students_and_break_no_rule(family: str, seed: int) -> None:
+    instance = make(family, "S", seed)
+    problem = prepare(instance.mentors, instance.students, SolveOptions())
+    classes, graph = build_classes(problem)
+    class_of = {s: c for c, cls in enumerate(classes) for s in cls.members}
+    model = reference.build(problem, classes, starts=reference.half_hour_starts(problem, classes))
+    lp = reference.solve_model(model, integer=False, time_limit_s=60, engine="GLOP")
+    assert lp.values is not None
+    ceiling = reference.ceiling(model, lp)
+    assert ceiling is not None
+    state = first_fit(problem, classes)
+    before = state.placed
+    rng = random.Random(seed)
+    gained = 0
+    for _ in range(4):
+        pool = sorted(s for cls in classes if cls.mentors for s in cls.members if s not in state.where)
+        if not pool:
+            break
+        placed = state.placed
+        gain = improve_guided(
+            state,
+            classes,
+            class_of,
+            (model, lp.values),
+            rng.choice(pool),
+            rng,
+            time.monotonic() + 30,
+            lambda: False,
+        )
+        assert gain >= 0 and state.placed == placed + gain
+        gained += gain
+    assert state.placed == before + gained <= ceiling
+    assert gained > 0  # first fit leaves room on these instances, and a block of 40 mentors covers S
+    result = build_result(
+        problem, state, flow_bound(problem, classes, graph).upper_bound, "feasible", {}, "flow", False
+    )
+    assert check(instance.mentors, instance.students, result) == []
