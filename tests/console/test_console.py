@@ -384,8 +384,9 @@ def test_a_mentor_books_reschedules_and_ends_a_session_the_student_reads_the_not
     moved = day + timedelta(days=7)  # the same weekly slot a week later: inside both availabilities
     row.get_by_label("New start (Paris)").fill(f"{moved.isoformat()}T{hhmm}")
     row.get_by_role("button", name="Move").click()
-    # Moved out of this week: the page reloads the week, where the row (and its "Rescheduled." status) is
-    # gone, and the session is in the week it moved to.
+    # Moved out of this week: the page says where to, above the week's table, which reloads without the
+    # row; the session is in the week it moved to.
+    expect(page.get_by_role("status").filter(has_text=f"Rescheduled to {moved.isoformat()}")).to_be_visible()
     expect(page.get_by_test_id("sessions")).to_contain_text("No session this week.")
     page.get_by_label("Go to the week of").fill(moved.isoformat())
     expect(page.locator("[data-testid=sessions] tbody tr", has_text=student_name)).to_contain_text(hhmm)

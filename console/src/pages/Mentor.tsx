@@ -180,6 +180,9 @@ type Assignment = MentorAssignmentsSubscription["mentorAssignments"];
 
 export function MentorPage({ mentorId }: { mentorId: number }) {
   const [week, setWeek] = useState(parisToday());
+  // What the last session action did: on the page, not in the row (a session moved to another week
+  // leaves this week's table when it reloads, and its row with it).
+  const [sessionOutcome, setSessionOutcome] = useState<Outcome | null>(null);
   const [{ data, error }, refetch] = useQuery({ query: MentorQuery, variables: { id: mentorId, week } });
   const [{ data: live }] = useSubscription(
     { query: Assignments, variables: { mentorId } },
@@ -287,6 +290,7 @@ export function MentorPage({ mentorId }: { mentorId: number }) {
           </div>
         </div>
         <h3>Sessions</h3>
+        <OutcomeLine value={sessionOutcome} />
         <table data-testid="sessions">
           <thead>
             <tr>
@@ -306,7 +310,7 @@ export function MentorPage({ mentorId }: { mentorId: number }) {
                 <td>{names.get(s.studentId) ?? `#${s.studentId}`}</td>
                 <td>{s.kind}</td>
                 <td>{s.status}</td>
-                <td>{s.status === "SCHEDULED" && <SessionActions id={s.id} onDone={reload} />}</td>
+                <td>{s.status === "SCHEDULED" && <SessionActions id={s.id} onDone={reload} onOutcome={setSessionOutcome} />}</td>
               </tr>
             ))}
             {!sessions.length && (
@@ -324,13 +328,20 @@ export function MentorPage({ mentorId }: { mentorId: number }) {
   );
 }
 
-function SessionActions({ id, onDone }: { id: number; onDone: () => void }) {
+function SessionActions({
+  id,
+  onDone,
+  onOutcome,
+}: {
+  id: number;
+  onDone: () => void;
+  onOutcome: (value: Outcome) => void;
+}) {
   const [open, setOpen] = useState<"" | "move" | "end">("");
   const [when, setWhen] = useState("");
   const [status, setStatus] = useState("COMPLETED");
   const [notes, setNotes] = useState("");
   const [comment, setComment] = useState("");
-  const [result, setResult] = useState<Outcome | null>(null);
   const [, reschedule] = useMutation(Reschedule);
   const [, end] = useMutation(End);
   return (
@@ -346,7 +357,9 @@ function SessionActions({ id, onDone }: { id: number; onDone: () => void }) {
           onSubmit={async (e) => {
             e.preventDefault();
             const r = await reschedule({ input: { id, startsAt: when } });
-            setResult(outcome(r.data?.rescheduleSession, r.error, "Rescheduled."));
+            const value = r.data?.rescheduleSession;
+            const moved = value?.__typename === "SessionPayload" ? ` to ${value.session.startsAtParis} (Paris)` : "";
+            onOutcome(outcome(value, r.error, `Rescheduled${moved}.`));
             onDone();
           }}
         >
@@ -360,7 +373,7 @@ function SessionActions({ id, onDone }: { id: number; onDone: () => void }) {
           onSubmit={async (e) => {
             e.preventDefault();
             const r = await end({ input: { id, status: status as "COMPLETED", notes, privateComment: comment } });
-            setResult(outcome(r.data?.endSession, r.error, "Session ended."));
+            onOutcome(outcome(r.data?.endSession, r.error, "Session ended."));
             onDone();
           }}
         >
@@ -377,7 +390,6 @@ function SessionActions({ id, onDone }: { id: number; onDone: () => void }) {
           <button type="submit">End session</button>
         </form>
       )}
-      <OutcomeLine value={result} />
     </div>
   );
 }
