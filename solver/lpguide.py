@@ -129,9 +129,19 @@ def solve_support(
     cancel: Callable[[], bool],
 ) -> tuple[TimeIndexed, npt.NDArray[np.float64]] | None:
     """The MIP on the LP's support (:func:`support_model`), solved by HiGHS up to ``SUPPORT_MAX_NODES``
-    nodes: the model and its solution (0-1 values, for :func:`lp_round`), or None without one."""
+    nodes: the model and its solution (0-1 values, for :func:`take_solution`), or None without one."""
     sub, weights = support_model(problem, classes, model, values)
-    if sub.size == 0 or time_limit_s <= 0:
+    solved = _solve_restricted(sub, weights, time_limit_s, cancel)
+    return None if solved is None else (sub, solved)
+
+
+def _solve_restricted(
+    sub: TimeIndexed, weights: list[float], time_limit_s: float, cancel: Callable[[], bool]
+) -> npt.NDArray[np.float64] | None:
+    """A restricted model (:func:`support_model`) solved by HiGHS: its 0-1 values, or None without a
+    solution. It stops at ``SUPPORT_MAX_NODES`` nodes or once its placement count is proven (the
+    bonuses of kept pairs add up to less than 1), never at a clock before ``time_limit_s``."""
+    if sub.size == 0 or time_limit_s <= 0.05:
         return None
     solution = solve_model(
         sub,
@@ -139,12 +149,9 @@ def solve_support(
         time_limit_s=time_limit_s,
         cancel=cancel,
         weights=weights,
-        # Stops once its placement count is proven (the bonuses of kept pairs add up to less than 1).
         options=f"mip_max_nodes = {SUPPORT_MAX_NODES}\nmip_abs_gap = {SUPPORT_ABS_GAP}",
     )
-    if solution.values is None:
-        return None
-    return sub, np.round(solution.values)
+    return None if solution.values is None else np.round(solution.values)
 
 
 def take_solution(
@@ -212,20 +219,10 @@ def improve_guided(
         | np.isin(model.var_mentor, np.fromiter(block, np.int32, len(block)))
     )
     sub, weights = support_model(problem, classes, model, wanted.astype(np.float64))
-    limit = deadline - time.monotonic()
-    if limit <= 0.05 or sub.size == 0:
+    solved = _solve_restricted(sub, weights, deadline - time.monotonic(), cancel)
+    if solved is None or sub.fixed + int(solved.sum()) <= state.placed:
         return 0
-    solution = solve_model(
-        sub,
-        integer=True,
-        time_limit_s=limit,
-        cancel=cancel,
-        weights=weights,
-        options=f"mip_max_nodes = {SUPPORT_MAX_NODES}\nmip_abs_gap = {SUPPORT_ABS_GAP}",
-    )
-    if solution.values is None or sub.fixed + int(np.round(solution.values).sum()) <= state.placed:
-        return 0
-    better = take_solution(problem, classes, sub, np.round(solution.values))
+    better = take_solution(problem, classes, sub, solved)
     gain = better.placed - state.placed
     if gain <= 0:
         return 0
