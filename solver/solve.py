@@ -74,7 +74,7 @@ REPORT_SAMPLE = 24
 # M started an LP that never finished and kept the flow bound; at 20,000 they run the Lagrangian bound
 # instead (which finishes steps within any budget), and 60 s runs still try the LP (up to 800,000).
 LP_MAX_VARIABLES = 800_000
-LP_VARIABLES_PER_SECOND = 20_000
+LP_VARIABLES_PER_SECOND = 40_000
 # The search waits for the LP (started and not yet in) up to this share of its budget.
 LP_WAIT_SHARE = 0.5
 LP_GRACE_S = 0.2  # how long the search waits, at its deadline, for an interrupted LP to return
@@ -125,19 +125,21 @@ class _LpJob:
         model = reference.build(self.problem, self.classes, starts=self.starts)
         left = self.deadline() - time.monotonic()
         if left > 0 and not self.stop():
-            # Solved as it is (its value is the bound), then again from that basis with a bonus on
-            # current pairs, so that the support below keeps them where it costs no placement.
+            # Solved once, with a bonus on current pairs (so that the support below keeps them where it
+            # costs no placement), by the dual simplex; the bound is the plain LP's, from its duals.
             lp = reference.solve_model(
                 model,
                 integer=False,
                 time_limit_s=left,
                 engine="GLOP",
                 cancel=self.stop,
-                then_weights=kept_weights(self.problem, self.classes, model),
+                weights=kept_weights(self.problem, self.classes, model),
+                options=reference.DUAL_SIMPLEX,
             )
-            self.ceiling = reference.ceiling(model, lp)
-            if self.ceiling is not None:
-                self.value = model.fixed + lp.objective
+            if lp.duals is not None:
+                value = reference.plain_bound(model, lp.duals)
+                self.ceiling = reference.ceiling(model, lp, value)
+                self.value = model.fixed + value
             self.model, self.values = model, lp.values
         self.seconds = time.monotonic() - t0
         left = self.deadline() - time.monotonic()

@@ -22,6 +22,7 @@ from solver.classes import build_classes
 from solver.families import FAMILIES, make
 from solver.greedy import first_fit
 from solver.lagrange import lagrangian_bound
+from solver.lpguide import KEPT_BONUS, kept_weights
 from solver.miplns import improve_block
 from solver.model import STEPS_PER_WEEK
 from solver.prepare import prepare
@@ -64,6 +65,30 @@ def test_lagrangian_bound_holds_at_any_prices(family: str, seed: int, price_seed
     walked = lagrangian_bound(problem, classes, graph, 40, first=cut)
     assert walked.upper_bound is not None
     assert optimum <= walked.upper_bound <= flow.upper_bound
+
+
+@given(st.sampled_from(sorted(FAMILIES)), st.integers(0, 10_000), st.integers(0, 2**32 - 1))
+@settings(max_examples=30, deadline=None)
+def test_lp_bound_from_duals_holds_at_any_duals(family: str, seed: int, dual_seed: int) -> None:
+    """``plain_bound`` is at least the LP's value for arbitrary duals (not only a solver's), negative
+    ones included (it clips them); at the duals of the LP solved with a bonus on current pairs it is
+    within the bonuses of the plain LP's value."""
+    instance = FAMILIES[family](40, 6, seed)
+    problem = prepare(instance.mentors, instance.students, SolveOptions())
+    classes, _ = build_classes(problem)
+    model = reference.build(problem, classes)
+    plain = reference.solve_model(model, integer=False, time_limit_s=30, engine="GLOP")
+    assert plain.optimal and plain.duals is not None
+    rng = np.random.default_rng(dual_seed)
+    duals = rng.choice([0.0, 1.0, -1.0, 0.5], len(model.rows)) * rng.random(len(model.rows))
+    assert reference.plain_bound(model, duals) >= plain.objective - 1e-9
+    weights = kept_weights(problem, classes, model)
+    weighted = reference.solve_model(
+        model, integer=False, time_limit_s=30, engine="GLOP", weights=weights, options=reference.DUAL_SIMPLEX
+    )
+    assert weighted.optimal and weighted.duals is not None
+    value = reference.plain_bound(model, weighted.duals)
+    assert plain.objective - 1e-6 <= value <= plain.objective + KEPT_BONUS * len(problem.movable) + 1e-6
 
 
 def test_lagrangian_bound_where_the_lp_is_not_tried(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,13 +34,17 @@ def test_support_mip_places_what_it_solved_keeps_current_pairs_and_breaks_no_rul
     classes, graph = build_classes(problem)
     model = reference.build(problem, classes, starts=reference.half_hour_starts(problem, classes))
     weights = kept_weights(problem, classes, model)
-    lp = reference.solve_model(model, integer=False, time_limit_s=60, engine="GLOP", then_weights=weights)
-    ceiling = reference.ceiling(model, lp)
-    assert lp.values is not None and ceiling is not None
-    # The second, weighted solve keeps the first one's value: the bound is the unweighted LP's.
+    lp = reference.solve_model(
+        model, integer=False, time_limit_s=60, engine="GLOP", weights=weights, options=reference.DUAL_SIMPLEX
+    )
+    assert lp.values is not None and lp.duals is not None
+    # The weighted LP's duals bound the plain LP: from above, and as tight as its floor.
     plain = reference.solve_model(model, integer=False, time_limit_s=60, engine="GLOP")
-    assert lp.objective == pytest.approx(plain.objective)
-    assert float(np.dot(lp.values, np.ones(model.size))) == pytest.approx(plain.objective, abs=1e-6)
+    value = reference.plain_bound(model, lp.duals)
+    assert plain.objective - 1e-6 <= value <= lp.objective + 1e-6
+    ceiling = reference.ceiling(model, lp, value)
+    assert ceiling == reference.ceiling(model, plain)
+    assert float(lp.values.sum()) == pytest.approx(plain.objective, abs=1e-6)  # the bonus costs no placement
 
     sub, sub_weights = support_model(problem, classes, model, lp.values)
     assert sub.size <= model.size
