@@ -71,7 +71,7 @@ SUPPORT_ABS_GAP = 0.9
 KEPT_BONUS = 1e-3  # per student on their current pair and slot: below one placement (as in ``miplns``)
 
 
-def _keys(model: TimeIndexed, mentors: int) -> npt.NDArray[np.int64]:
+def keys(model: TimeIndexed, mentors: int) -> npt.NDArray[np.int64]:
     c = model.var_class.astype(np.int64)
     return (c * mentors + model.var_mentor) * STEPS_PER_WEEK + model.var_start
 
@@ -92,7 +92,7 @@ def _current(problem: Problem, classes: list[StudentClass], model: TimeIndexed) 
         for s in problem.movable
         if (current := problem.students[s].current) is not None and s in class_of
     }
-    return np.isin(_keys(model, mentors), np.fromiter(wanted, np.int64, len(wanted)))
+    return np.isin(keys(model, mentors), np.fromiter(wanted, np.int64, len(wanted)))
 
 
 def support_model(
@@ -105,6 +105,12 @@ def support_model(
     optimum and, where the LP is nearly integral, close to it."""
     kept = _current(problem, classes, model)
     chosen = np.flatnonzero((values > SUPPORT_EPSILON) | kept)
+    weights = np.where(kept[chosen], 1.0 + KEPT_BONUS, 1.0).tolist()
+    return restrict(model, chosen), weights
+
+
+def restrict(model: TimeIndexed, chosen: npt.NDArray[np.int64]) -> TimeIndexed:
+    """``model`` cut to the variables ``chosen`` (sorted indices), its rows cut to them."""
     index = np.full(model.size, -1, np.int64)
     index[chosen] = np.arange(len(chosen))
     rows: list[tuple[list[int], float]] = []
@@ -113,11 +119,9 @@ def support_model(
         mapped = mapped[mapped >= 0]
         if len(mapped) > ub:  # a row its (0-1) variables cannot break any more is left out
             rows.append((mapped.tolist(), ub))
-    sub = TimeIndexed(
+    return TimeIndexed(
         model.var_class[chosen], model.var_mentor[chosen], model.var_start[chosen], rows, model.fixed
     )
-    weights = np.where(kept[chosen], 1.0 + KEPT_BONUS, 1.0).tolist()
-    return sub, weights
 
 
 def solve_support(
@@ -131,11 +135,11 @@ def solve_support(
     """The MIP on the LP's support (:func:`support_model`), solved by HiGHS up to ``SUPPORT_MAX_NODES``
     nodes: the model and its solution (0-1 values, for :func:`take_solution`), or None without one."""
     sub, weights = support_model(problem, classes, model, values)
-    solved = _solve_restricted(sub, weights, time_limit_s, cancel)
+    solved = solve_restricted(sub, weights, time_limit_s, cancel)
     return None if solved is None else (sub, solved)
 
 
-def _solve_restricted(
+def solve_restricted(
     sub: TimeIndexed, weights: list[float], time_limit_s: float, cancel: Callable[[], bool]
 ) -> npt.NDArray[np.float64] | None:
     """A restricted model (:func:`support_model`) solved by HiGHS: its 0-1 values, or None without a
@@ -215,11 +219,11 @@ def improve_guided(
     }
     wanted = (
         (values > SUPPORT_EPSILON)
-        | np.isin(_keys(model, mentors), np.fromiter(sessions, np.int64, len(sessions)))
+        | np.isin(keys(model, mentors), np.fromiter(sessions, np.int64, len(sessions)))
         | np.isin(model.var_mentor, np.fromiter(block, np.int32, len(block)))
     )
     sub, weights = support_model(problem, classes, model, wanted.astype(np.float64))
-    solved = _solve_restricted(sub, weights, deadline - time.monotonic(), cancel)
+    solved = solve_restricted(sub, weights, deadline - time.monotonic(), cancel)
     if solved is None or sub.fixed + int(solved.sum()) <= state.placed:
         return 0
     better = take_solution(problem, classes, sub, solved)

@@ -15,17 +15,35 @@ closes in 0.3-1 s, and about one block in two adds a student. On ``mixed`` M (45
 quarter hour a start) blocks have 2,400-9,200 variables and HiGHS needs 0.3-12 s for the root node on a
 loaded machine: under the former 1.5 s wall-clock limit none gave a solution; stopped at a node count
 instead, 8 of 12 added students, and the result no longer depends on the machine's speed.
+
+A block is now solved LP first (``_solve_block``): GLOP's dual simplex gives the block's LP and, from its
+duals, a bound; a block whose bound proves it cannot place more is left at once, else the MIP on the LP's
+support (and the block's sessions) is tried before the block's whole MIP. 30 blocks from the packing's
+placement (``greedy.packed``), seed 1, one after the other (CPU seconds, students gained):
+
+| instance | whole MIP only | LP, support MIP, whole MIP where needed |
+|---|---|---|
+| mixed M | 29.6 s, +28 | 8.5 s, +30 |
+| freeform M | 6.0 s, +6 | 1.5 s, +6 (support MIP only) |
+| evening M | 13.3 s, +8 | 1.9 s, +7 |
+| mixed L | 13.3 s for 12 blocks, +13 | 20.1 s for 30 blocks, +31 |
 """
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
 
+import numpy as np
+import numpy.typing as npt
+
 from solver import reference
 from solver.classes import StudentClass
 from solver.lns import neighbourhood
+from solver.lpguide import SUPPORT_EPSILON, keys, restrict, solve_restricted
+from solver.model import STEPS_PER_WEEK
 from solver.state import State
 
 BLOCK_SEED_MENTORS = 6
@@ -85,14 +103,11 @@ def improve_block(
     limit = deadline - time.monotonic()
     if limit <= 0.05:
         return 0
-    # No warm start: ``SetHint`` crashes the process with HiGHS through pywraplp (OR-Tools 9.15); the
-    # block is small enough that HiGHS finds the block's placement itself, and only a gain is applied.
-    sol = reference.solve_model(
-        model, integer=True, time_limit_s=limit, cancel=cancel, weights=weights, options=BLOCK_OPTIONS
-    )
-    if sol.values is None:
+    found = _solve_block(state, class_of, model, weights, inside, deadline, cancel)
+    if found is None:
         return 0
-    chosen = [j for j in range(model.size) if sol.values[j] > 0.5]
+    model, values = found
+    chosen = np.flatnonzero(values > 0.5).tolist()
     gain = len(chosen) - len(inside)
     if gain <= 0:
         return 0
@@ -125,3 +140,55 @@ def improve_block(
             state.assign(s, m, t)
         return 0
     return gain
+
+
+def _solve_block(
+    state: State,
+    class_of: dict[int, int],
+    model: reference.TimeIndexed,
+    weights: list[float],
+    inside: list[int],
+    deadline: float,
+    cancel: Callable[[], bool],
+) -> tuple[reference.TimeIndexed, npt.NDArray[np.float64]] | None:
+    """A solution of the block's model placing more than ``inside`` (the model it is a solution of:
+    the block's, or its restriction to the LP's support), or None.
+
+    The block's LP first (GLOP's dual simplex, with the bonus on current pairs): where its bound proves
+    that the block cannot place more than it holds, nothing else is tried. Then the MIP on the LP's
+    support and the block's own sessions (``lpguide``); only where that gains nothing while the bound
+    leaves room, the block's whole MIP (HiGHS, ``BLOCK_MAX_NODES``)."""
+    problem = state.problem
+    lp = reference.solve_model(
+        model,
+        integer=False,
+        time_limit_s=deadline - time.monotonic(),
+        engine="GLOP",
+        cancel=cancel,
+        weights=weights,
+        options=reference.DUAL_SIMPLEX,
+    )
+    if lp.values is None or lp.duals is None:
+        return None
+    ceiling = math.floor(reference.plain_bound(model, lp.duals) + 1e-3)
+    if ceiling <= len(inside):
+        return None
+    mentors = len(problem.mentors)
+    sessions = [
+        (class_of[s] * mentors + m) * STEPS_PER_WEEK + t for s in inside for m, t in (state.where[s],)
+    ]
+    wanted = (lp.values > SUPPORT_EPSILON) | np.isin(keys(model, mentors), np.asarray(sessions, np.int64))
+    index = np.flatnonzero(wanted)
+    sub = restrict(model, index)
+    solved = solve_restricted(sub, [weights[j] for j in index.tolist()], deadline - time.monotonic(), cancel)
+    if solved is not None and int(solved.sum()) > len(inside):
+        return sub, solved
+    limit = deadline - time.monotonic()
+    if limit <= 0.05:
+        return None
+    # No warm start: ``SetHint`` crashes the process with HiGHS through pywraplp (OR-Tools 9.15); the
+    # block is small enough that HiGHS finds the block's placement itself, and only a gain is applied.
+    sol = reference.solve_model(
+        model, integer=True, time_limit_s=limit, cancel=cancel, weights=weights, options=BLOCK_OPTIONS
+    )
+    return None if sol.values is None else (model, sol.values)
