@@ -73,6 +73,10 @@ REPORT_SAMPLE = 24
 # loaded machine (mixed M, 189,000 variables: ~20 s), not GLOP's alone: at 60,000 a second 10 s runs at
 # M started an LP that never finished and kept the flow bound; at 20,000 they run the Lagrangian bound
 # instead (which finishes steps within any budget), and 60 s runs still try the LP (up to 800,000).
+# Since the LP is solved by GLOP's dual simplex with perturbed costs (``reference.DUAL_SIMPLEX``; mixed M
+# 2.9-5.1 s for the weighted LP, against 11-19 s for the primal simplex), 40,000: 10 s runs at M try
+# it (up to 302,000 variables: mixed M, 180,000-192,000, not evening M, 560,000), and place 1,625 /
+# 1,691 / 1,617 on mixed M seeds 1-3 (1,564 / 1,596 / 1,510 without it).
 LP_MAX_VARIABLES = 800_000
 LP_VARIABLES_PER_SECOND = 40_000
 # The search waits for the LP (started and not yet in) up to this share of its budget.
@@ -376,22 +380,29 @@ def solve(
                 lagrange_job = None
             if job.ceiling < upper_bound:
                 upper_bound, bound_kind = job.ceiling, "lp"
-        if rounding and job.model is not None and job.values is not None and chain_placed < upper_bound:
+        if job.model is not None and job.values is not None and chain_placed < upper_bound:
             # The support MIP's solution where it came back, else the LP's own values, rounded, then
             # chained: the line is searched on when it then places more than the chains did (its
             # rounding alone may place fewer: mixed M seed 1, LP rounding 1,539 against the packing's
-            # 1,559 after chains, 1,599 once chained itself).
+            # 1,559 after chains, 1,599 once chained itself). After the search's deadline
+            # (``rounding`` False) only the support MIP's placement is taken, as it is, where it places
+            # more: a 10 s run at M whose LP line came in during the last block (mixed M seed 1: a
+            # block from 7.1 to 9.1 s, the deadline at 8.9 s) placed the packing line's 1,560, not 1,614.
             if job.support is not None:
                 rounded = take_solution(problem, classes, *job.support)
-            else:
+            elif rounding:
                 rounded = lp_round(problem, classes, job.model, job.values)
+            else:
+                report("lp")
+                return
             second = _Search(
                 rounded,
                 ChainSearch(rounded, classes, class_of, stop),
                 random.Random(opts.seed + 1),
                 (job.model, job.values),
             )
-            run_chains(second)
+            if rounding:
+                run_chains(second)
             if rounded.placed > chain_placed:
                 second.refresh()
                 searches.append(second)
@@ -526,23 +537,29 @@ def solve(
 def _report_cost(problem: Problem, state: State, unplaced: list[int]) -> float:
     """Seconds the explanation of ``unplaced`` should take, with a margin, measured on a sample: a
     first pass pays for the per-project occupancy (built once per project in the full pass), a second
-    one, warm, for the students."""
+    one, warm, for the students.
+
+    Measured in this thread's CPU time: the LP and Lagrangian threads run meanwhile and hold the GIL
+    while they build their models, and wall time counted that wait. On ``mixed`` M seed 1 at 10 s the
+    wall-clock estimate kept ~2.6 s free for an explanation that took ~0.1 s, and the run ended at 6.9 s,
+    before its LP's line came in; with CPU time (x2 for a loaded machine) ~0.6 s, and the run uses its
+    10 s."""
     if not unplaced:
         return 0.0
     sample = unplaced[:: max(1, len(unplaced) // REPORT_SAMPLE)][:REPORT_SAMPLE]
     occupancy = Occupancy(problem, state)
-    t = time.monotonic()
+    t = time.thread_time()
     for s in sample:
         explain(problem, state, s, occupancy)
-    cold = time.monotonic() - t
-    t = time.monotonic()
+    cold = time.thread_time() - t
+    t = time.thread_time()
     for s in sample:
         explain(problem, state, s, occupancy)
-    warm = time.monotonic() - t
+    warm = time.thread_time() - t
     projects = {problem.students[s].project for s in unplaced}
     seen = {problem.students[s].project for s in sample}
     builds = max(0.0, cold - warm) * len(projects) / len(seen)
-    return 1.5 * (builds + warm * len(unplaced) / len(sample))
+    return 2.0 * (builds + warm * len(unplaced) / len(sample))
 
 
 def build_result(
