@@ -272,12 +272,15 @@ def solve_model(
         nodes = int(solver.nodes()) if integer and engine == "HIGHS" else 0
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             return Solution(None, 0.0, None, False, time.monotonic() - t0, nodes)
-        values = np.fromiter((v.solution_value() for v in solver.variables()), np.float64, model.size)
+        # Read in one call (a call per variable took 0.3 s for the 189,000 of mixed M).
+        response = linear_solver_pb2.MPSolutionResponse()
+        solver.FillSolutionResponseProto(response)
+        values = np.asarray(response.variable_value, np.float64)
         objective = solver.Objective().Value()
         bound = solver.Objective().BestBound() if integer else (objective if optimal else None)
         duals = None
-        if not integer and optimal:
-            duals = np.fromiter((r.dual_value() for r in solver.constraints()), np.float64, len(model.rows))
+        if not integer and optimal and len(response.dual_value) == len(model.rows):
+            duals = np.asarray(response.dual_value, np.float64)
     finally:
         done.set()
         if watcher is not None:

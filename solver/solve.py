@@ -86,8 +86,9 @@ LP_GRACE_S = 0.2  # how long the search waits, at its deadline, for an interrupt
 # per-mentor dynamic programme each) runs beside the search for at most LAGRANGE_ITERATIONS steps where
 # the LP is not tried (10 s runs at M, L; mixed M: ~0.045 s of CPU a step, mixed L: ~0.5-1 s), and for
 # LAGRANGE_BESIDE_LP steps beside an LP, as a fallback (mixed M seed 2: the LP did not finish in a 60 s
-# run, which then reported the flow bound, 1,828, against 1,766 for the 10 s run); it is stopped as
-# soon as the LP's bound is in (the LP's value is at most any Lagrangian value).
+# run, which then reported the flow bound, 1,828, against 1,766 for the 10 s run), started only when
+# the LP is not in by the end of the search's wait for it; it is stopped as soon as the LP's bound is
+# in (the LP's value is at most any Lagrangian value).
 # Chains stop once CHAIN_IDLE_NODES students have been examined since their last success (a work
 # count, not a clock, so the run stays deterministic): on mixed L the chains took 43 s of a 60 s run
 # (and all of a 300 s one) without placing anyone, and the neighbourhood search never started; on mixed
@@ -276,9 +277,15 @@ def solve(
         if reference.count_variables(problem, classes, limit, starts) <= limit:
             lp_job = _LpJob(problem, classes, lambda: search_deadline, stop, starts)
     lagrange_job: _LagrangeJob | None = None
+    # Beside an LP, the Lagrangian bound is a fallback: it starts only if the LP is not in when the
+    # search stops waiting for it (a third thread on two cores slowed the LP: mixed M seed 3 at 10 s,
+    # 7.2 s for the LP and its support with it, 6.0 s without). The class graph is kept until then.
+    lagrange_graph: ClassGraph | None = None
     if not stop() and 0 < count_candidates(graph) <= MAX_CANDIDATES:
-        steps = LAGRANGE_ITERATIONS if lp_job is None else LAGRANGE_BESIDE_LP
-        lagrange_job = _LagrangeJob(problem, classes, graph, bound.cut_classes, stop, steps)
+        if lp_job is None:
+            lagrange_job = _LagrangeJob(problem, classes, graph, bound.cut_classes, stop, LAGRANGE_ITERATIONS)
+        else:
+            lagrange_graph = graph
     del graph  # millions of arcs at XL; only the bounds need them
 
     def keep_report_time(first: State) -> None:
@@ -369,10 +376,11 @@ def solve(
     def take_lp(job: _LpJob, rounding: bool) -> None:
         """The LP's bound, and its rounding (repaired by chains) as a second search beside the main
         one where it places more than the chains did (``chain_placed``, a fixed point)."""
-        nonlocal upper_bound, bound_kind, lp_s, support_s, lp_value, lagrange_job
+        nonlocal upper_bound, bound_kind, lp_s, support_s, lp_value, lagrange_job, lagrange_graph
         lp_s, support_s = job.seconds, job.support_s
         if job.ceiling is not None:
             lp_value = job.value
+            lagrange_graph = None  # no fallback needed
             if lagrange_job is not None:
                 # The LP's bound is at least as tight: the Lagrangian one (its steps so far depend on
                 # the clock) is dropped, not compared.
@@ -446,6 +454,11 @@ def solve(
                 upper_bound, bound_kind = exact, "exact"
                 report("exact_bound")
             continue
+        if lagrange_graph is not None and (lp_job is None or time.monotonic() >= lp_wait_until):
+            # The LP is late (or came back without a bound): the fallback starts.
+            steps = LAGRANGE_ITERATIONS if lp_job is None else LAGRANGE_BESIDE_LP
+            lagrange_job = _LagrangeJob(problem, classes, lagrange_graph, bound.cut_classes, stop, steps)
+            lagrange_graph = None
         if lp_job is not None and time.monotonic() < lp_wait_until:
             # The LP's line, once in, is the one searched on (mixed M: 1,615 from its support MIP
             # against ~1,566 for the packing's line searched meanwhile): a search now would mostly
