@@ -208,6 +208,8 @@ class MatchingRun(TimestampedModel):
     started_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)
+    # Null while a published run owes its new pairs' introductions (``domain.services.introductions``).
+    introduced_at = fields.DatetimeField(null=True)
     result: fields.JSONField[payloads.RunResult | None] = fields.JSONField(null=True)
     error = fields.TextField(default="")
     # The job (jobs/): the versions of every mentor and student the solver saw, checked before the proposal

@@ -30,7 +30,7 @@ from typing import Protocol
 import aiosmtplib
 
 from domain.enums import MessageStatus
-from domain.services import notifications
+from domain.services import introductions, notifications
 from infra.settings import default_database_path
 
 log = logging.getLogger(__name__)
@@ -170,8 +170,10 @@ _sending: asyncio.Task[SendReport | None] | None = None
 
 async def send_now() -> SendReport:
     """One pass with the configuration of the environment (the arq job, the in-process runner): write
-    the reminders now due (``notifications.send_reminders``), then send every message due."""
+    the introductions that published runs owe (``introductions.write_due``) and the reminders now due
+    (``notifications.send_reminders``), then send every message due."""
     settings = MailSettings.from_env()
+    await introductions.write_due()
     await notifications.send_reminders()
     return await send_pending(transport_for(settings), settings)
 

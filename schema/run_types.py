@@ -58,8 +58,8 @@ class RunProgress:
     )
     pairs_done: int = strawberry.field(
         default=0,
-        description="A publish run as a job (PUBLISHING): pairs checked, prepared, then all written at "
-        "once (phases checking, preparing, writing); else 0.",
+        description="A publish run as a job (PUBLISHING): pairs checked, then all written at "
+        "once (phases checking, writing); else 0.",
     )
     pairs_total: int = strawberry.field(
         default=0, description="A publish run as a job: the pairs it publishes (else 0)."

@@ -29,7 +29,7 @@ from domain.enums import (
     SessionKind,
     SessionStatus,
 )
-from domain.models import Handover, Mentor, Mentorship, PairingChange, Session, Student
+from domain.models import Handover, Mentorship, PairingChange, Session
 from domain.outbox import in_transaction
 from domain.paris_time import PARIS
 from domain.services import events, notifications
@@ -136,24 +136,13 @@ class NewPair:
     started_on: date
 
 
-@dataclass(slots=True)
-class Prepared:
-    """New pairs ready to write: their rows (no id yet) and their messages, rendered."""
-
-    pairs: list[Mentorship]
-    drafts: list[list[notifications.Draft]]
-    substitute: bool
-
-
-def prepare_pairs(
-    new: list[NewPair], *, mentors: dict[int, Mentor], students: dict[int, Student], cause: PairingCause
-) -> Prepared:
+def prepare_pairs(new: list[NewPair]) -> list[Mentorship]:
     """The CPU part of starting many pairs at once (a published run), no query: the caller, which holds
-    locks while it writes (:func:`write_pairs`), prepares before it locks. The same rows, audit rows, events
-    and messages per pair as :func:`start_pair`, written set-based instead of some ten statements per pair;
-    ``mentors`` and ``students`` hold every person of ``new``."""
+    locks while it writes (:func:`write_pairs`), prepares before it locks. The same rows, audit rows and
+    events per pair as :func:`start_pair`, written set-based instead of some ten statements per pair; the
+    introductions follow the commit (``domain.services.introductions``)."""
     now = datetime.now(UTC)
-    pairs = [
+    return [
         # Tortoise's own constructor for a loaded row (no per-field validation: the values are typed);
         # id, run and times are set by ``write_pairs``.
         Mentorship._init_from_db(
@@ -173,20 +162,15 @@ def prepare_pairs(
         )
         for p in new
     ]
-    substitute = cause is PairingCause.ABSENCE
-    drafts = notifications.draft_many_pairing_messages(
-        [(m, mentors[m.mentor_id], students[m.student_id]) for m in pairs],
-        "mentorship_started",
-        substitute=substitute,
-    )
-    return Prepared(pairs, drafts, substitute)
 
 
-async def write_pairs(prepared: Prepared, *, change: Change, run_id: object | None) -> list[Mentorship]:
+async def write_pairs(
+    created: list[Mentorship], *, change: Change, run_id: object | None
+) -> list[Mentorship]:
     """The writes of :func:`prepare_pairs`'s pairs: one statement per kind per batch (``domain.bulk``), events
     last (they take the event writers' lock until the commit). Returns the mentorships, saved, in the
-    order prepared; a student who has a current mentor already: Conflict."""
-    created = prepared.pairs
+    order prepared; a student who has a current mentor already: Conflict. Their introductions are not
+    written here: the caller marks its run as owing them (``domain.services.introductions``)."""
     if not created:
         return []
     now = datetime.now(UTC)
@@ -223,9 +207,6 @@ async def write_pairs(prepared: Prepared, *, change: Change, run_id: object | No
         body = payload(m, change)
         announced.append((events.mentor_topic(m.mentor_id), kind, body))
         announced.append((events.student_topic(m.student_id), kind, body))
-    announced += await notifications.write_drafts(
-        [(f"m{m.id}", d) for m, drafts in zip(created, prepared.drafts, strict=True) for d in drafts]
-    )
     await events.record_many(announced)
     return created
 

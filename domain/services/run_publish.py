@@ -45,7 +45,7 @@ class PublishInProgress(Conflict):
 
 # A publish's progress, for the job: (phase, pairs done, pairs in all).
 Progress = Callable[[str, int, int], Awaitable[None]]
-# Pairs checked (or rendered) between two progress reports of a publish job; the job also yields to the
+# Pairs checked between two progress reports of a publish job; the job also yields to the
 # event loop there (an in-process job shares it with the API).
 PROGRESS_STEP = 2_000
 
@@ -118,13 +118,12 @@ async def _publish_now(
         if job_min_pairs is not None and len(chosen) >= job_min_pairs:
             await _queue(run, result, chosen, actor)
             return PublishOutcome(run, [], [], [])
-        # Everything is read and checked, and the new pairs' messages rendered, before the people's rows
-        # are locked; the locks are then taken (one statement per kind), the reads done again under them
-        # (nothing changed, or the run is stale), and the writes follow, set-based: a booking waits at most
-        # for the writes, not for the whole publish. A run that ends or moves current pairs (those go one
-        # by one, with their sessions) or plans hand-overs locks first, as manual pairing does.
-        plan, prepared = await _prepare(run, chosen, actor, today=today)
-        return await _write(run, chosen, plan, prepared, actor=actor, today=today)
+        # Everything is read and checked before the people's rows are locked; the locks are then taken
+        # (one statement per kind), the reads done again under them (nothing changed, or the run is
+        # stale), and the writes follow, set-based: a booking waits at most for the writes, not for the
+        # whole publish. The new pairs' introductions follow the commit (``introductions``).
+        plan = await _check(run, chosen, today=today)
+        return await _write(run, chosen, plan, actor=actor, today=today)
 
 
 def _publishable(run: MatchingRun) -> payloads.RunResult:
@@ -172,8 +171,8 @@ def _progress(run: MatchingRun, phase: str, done: int, total: int) -> payloads.R
 
 async def publish_queued(run_id: UUID, *, today: date | None = None) -> PublishOutcome | None:
     """The job's side of a publish queued by :func:`publish_run`: the same reads, checks and writes,
-    all or nothing. Reads, checks and renders first, outside any transaction, reporting the pairs done
-    on the run's topic (phases ``checking``, ``preparing``, then ``writing``); then one transaction
+    all or nothing. Reads and checks first, outside any transaction, reporting the pairs done on the
+    run's topic (phases ``checking``, then ``writing``); then one transaction
     locks the run and the people, checks again and writes; the run becomes ``published``.
 
     None when there is nothing to do (the run is not publishing: published by an earlier attempt of the
@@ -191,13 +190,13 @@ async def publish_queued(run_id: UUID, *, today: date | None = None) -> PublishO
     progress = _Reporter(run)
     try:
         with gc_pause.paused():
-            plan, prepared = await _prepare(run, chosen, request["actor"], progress=progress, today=today)
+            plan = await _check(run, chosen, progress=progress, today=today)
             await progress("writing", 0, len(chosen), force=True)
             async with in_transaction():
                 locked = await lock(run_id)
                 if locked.status is not RunStatus.PUBLISHING:
                     return None
-                return await _write(locked, chosen, plan, prepared, actor=request["actor"], today=today)
+                return await _write(locked, chosen, plan, actor=request["actor"], today=today)
     except DomainError as error:
         await publish_failed(run_id, f"{error.code.value}: {error.message}")
         raise
@@ -251,45 +250,15 @@ class _Reporter:
                 await events.record(events.run_topic(run.id), "progress", status_payload(run))
 
 
-async def _prepare(
-    run: MatchingRun,
-    chosen: list[payloads.ProposedPair],
-    actor: str,
-    progress: Progress | None = None,
-    *,
-    today: date,
-) -> tuple[_Plan, pairing.Prepared | None]:
-    """The first, unlocked pass: read, check every pair, render the new pairs' messages (when the run
-    only adds pairs)."""
+async def _check(
+    run: MatchingRun, chosen: list[payloads.ProposedPair], progress: Progress | None = None, *, today: date
+) -> _Plan:
+    """The first, unlocked pass: read and check every pair."""
     mentor_ids = sorted({p["mentorId"] for p in chosen})
     student_ids = sorted({p["studentId"] for p in chosen})
     monday = date.fromisoformat(run.options["week"])
-    plan = await _publish_plan(
+    return await _publish_plan(
         run, chosen, mentor_ids, student_ids, monday, lock=False, progress=progress, today=today
-    )
-    if not plan.only_new:
-        return plan, None
-    if progress is None:
-        prepared = pairing.prepare_pairs(
-            plan.fresh, mentors=plan.mentors, students=plan.students, cause=PairingCause.RUN
-        )
-        return plan, prepared
-    parts: list[pairing.Prepared] = []
-    kept = len(chosen) - len(plan.fresh)
-    for start in range(0, len(plan.fresh), PROGRESS_STEP):
-        parts.append(
-            pairing.prepare_pairs(
-                plan.fresh[start : start + PROGRESS_STEP],
-                mentors=plan.mentors,
-                students=plan.students,
-                cause=PairingCause.RUN,
-            )
-        )
-        await progress("preparing", kept + min(start + PROGRESS_STEP, len(plan.fresh)), len(chosen))
-    return plan, pairing.Prepared(
-        [m for part in parts for m in part.pairs],
-        [d for part in parts for d in part.drafts],
-        substitute=False,
     )
 
 
@@ -297,20 +266,19 @@ async def _write(
     run: MatchingRun,
     chosen: list[payloads.ProposedPair],
     first: _Plan,
-    prepared: pairing.Prepared | None,
     *,
     actor: str,
     today: date,
 ) -> PublishOutcome:
-    """Under the run's lock: lock the people and check again (:func:`_relock`), write."""
+    """Under the run's lock: lock the people and check again (:func:`_relock`), write; the run is marked
+    as owing its new pairs' introductions (``introduced_at`` left null) and the senders, who write them
+    (``introductions.write_due``), are woken after the commit."""
     assert run.result is not None
     mentor_ids = sorted({p["mentorId"] for p in chosen})
     student_ids = sorted({p["studentId"] for p in chosen})
     monday = date.fromisoformat(run.options["week"])
     change = pairing.Change(PairingCause.RUN, actor=actor, cause_ref=str(run.id))
     plan = await _relock(run, chosen, first, mentor_ids, student_ids, monday, today=today)
-    if prepared is None or plan is not first:
-        prepared = None  # not prepared, or prepared from reads that changed since: prepared again
     mentors, students = plan.mentors, plan.students
     ended: list[Mentorship] = []
     moved: list[Mentorship] = []
@@ -359,9 +327,8 @@ async def _write(
                 else MentorshipEndReason.REMATCHED
             )
             ended.append(await pairing.end_pair(old, ended_on=started_on, reason=reason, change=change))
-    if prepared is None:
-        prepared = pairing.prepare_pairs(plan.fresh, mentors=mentors, students=students, cause=change.cause)
-    started = {m.student_id: m for m in await pairing.write_pairs(prepared, change=change, run_id=run.id)}
+    new_pairs = pairing.prepare_pairs(plan.fresh)
+    started = {m.student_id: m for m in await pairing.write_pairs(new_pairs, change=change, run_id=run.id)}
     created = [started[p["studentId"]] for p in chosen if plan.kinds[p["studentId"]] == "new"]
     for handover in planned:
         if handover.absence.starts_on <= today:  # under way already: no need to wait for the step
@@ -392,8 +359,12 @@ async def _write(
         },
     }
     run.status = RunStatus.PUBLISHED
-    await run.save(update_fields=["status", "published_at", "progress", "result", "updated_at"])
+    run.introduced_at = None  # owed: ``introductions.write_due``, woken after the commit
+    await run.save(
+        update_fields=["status", "published_at", "introduced_at", "progress", "result", "updated_at"]
+    )
     await events.record(events.run_topic(run.id), "status", status_payload(run))
+    await outbox.after_commit(outbox.SendMessages())
     return PublishOutcome(run, created, ended, moved)
 
 

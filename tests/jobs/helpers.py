@@ -35,6 +35,17 @@ async def eventually(check: Callable[[], Awaitable[bool]], *, within_s: float = 
         await asyncio.sleep(0.05)
 
 
+async def introduced(run_id: object) -> None:
+    """Wait until the sending pass woken by a publish's commit has written the run's introductions
+    (``domain.services.introductions``): its ``introduced_at`` set."""
+    from domain.models import MatchingRun
+
+    async def done() -> bool:
+        return await MatchingRun.filter(id=run_id, introduced_at__isnull=False).exists()
+
+    await eventually(done, what=f"run {run_id} introduced")
+
+
 async def run_finished(gql: GraphQLClient, run_id: str, query: str) -> dict[str, Any]:
     """The run once its job has ended: ``query`` reads ``matchingRun(id: $id)``, its status at least."""
     seen: dict[str, Any] = {}

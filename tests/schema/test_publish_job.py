@@ -21,7 +21,7 @@ from domain.services import events, run_publish
 from jobs.queue import InProcessQueue, queue_for
 from jobs.reconciler import reconcile
 from tests.conftest import Backend, GraphQLClient, app_client
-from tests.jobs.helpers import eventually, fresh_jobs
+from tests.jobs.helpers import eventually, fresh_jobs, introduced
 from tests.schema.operations import PUBLISH
 from tests.schema.test_publish_at_size import _programme, _succeeded
 from tests.schema.test_subscriptions import connected, ws_token
@@ -119,7 +119,9 @@ async def test_a_large_publish_answers_at_once_and_reports_its_pairs_until_publi
     run_row = await MatchingRun.get(id=run_id)
     assert run_row.result is not None and "publishing" not in run_row.result
     assert len(run_row.result["published"]["mentorshipIds"]) == 40
-    # The same rows as a synchronous publish: two introductions per pair, the actor kept.
+    # The same rows as a synchronous publish: two introductions per pair (by the sending pass the
+    # commit woke), the actor kept.
+    await introduced(run_id)
     assert await Message.filter(kind=MessageKind.PAIR_STARTED).count() == 80
     # Published once.
     third = (await job_gql(PUBLISH, {"input": {"runId": run_id}}))["publishRun"]
