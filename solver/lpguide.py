@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -74,6 +74,18 @@ KEPT_BONUS = 1e-3  # per student on their current pair and slot: below one place
 def keys(model: TimeIndexed, mentors: int) -> npt.NDArray[np.int64]:
     c = model.var_class.astype(np.int64)
     return (c * mentors + model.var_mentor) * STEPS_PER_WEEK + model.var_start
+
+
+def placed_sessions(
+    model: TimeIndexed,
+    mentors: int,
+    class_of: Mapping[int, int],
+    where: Iterable[tuple[int, tuple[int, int]]],
+) -> npt.NDArray[np.bool_]:
+    """Which of ``model``'s variables hold a session of ``where`` (student -> (mentor, start step)), the
+    students of ``class_of`` only: the placement a restricted model must keep within reach."""
+    sessions = [(class_of[s] * mentors + m) * STEPS_PER_WEEK + t for s, (m, t) in where if s in class_of]
+    return np.isin(keys(model, mentors), np.asarray(sessions, np.int64))
 
 
 def kept_weights(problem: Problem, classes: list[StudentClass], model: TimeIndexed) -> list[float]:
@@ -214,12 +226,9 @@ def improve_guided(
     others = [m for m in range(len(problem.mentors)) if m not in block]
     block.update(rng.sample(others, min(GUIDED_MENTORS - len(block), len(others))))
     mentors = len(problem.mentors)
-    sessions = {
-        (class_of[s] * mentors + m) * STEPS_PER_WEEK + t for s, (m, t) in state.where.items() if s in class_of
-    }
     wanted = (
         (values > SUPPORT_EPSILON)
-        | np.isin(keys(model, mentors), np.fromiter(sessions, np.int64, len(sessions)))
+        | placed_sessions(model, mentors, class_of, state.where.items())
         | np.isin(model.var_mentor, np.fromiter(block, np.int32, len(block)))
     )
     sub, weights = support_model(problem, classes, model, wanted.astype(np.float64))

@@ -42,8 +42,7 @@ import numpy.typing as npt
 from solver import reference
 from solver.classes import StudentClass
 from solver.lns import neighbourhood
-from solver.lpguide import SUPPORT_EPSILON, keys, restrict, solve_restricted
-from solver.model import STEPS_PER_WEEK
+from solver.lpguide import SUPPORT_EPSILON, placed_sessions, restrict, solve_restricted
 from solver.state import State
 
 BLOCK_SEED_MENTORS = 6
@@ -174,10 +173,8 @@ def _solve_block(
     if ceiling <= len(inside):
         return None
     mentors = len(problem.mentors)
-    sessions = [
-        (class_of[s] * mentors + m) * STEPS_PER_WEEK + t for s in inside for m, t in (state.where[s],)
-    ]
-    wanted = (lp.values > SUPPORT_EPSILON) | np.isin(keys(model, mentors), np.asarray(sessions, np.int64))
+    placed = [(s, state.where[s]) for s in inside]
+    wanted = (lp.values > SUPPORT_EPSILON) | placed_sessions(model, mentors, class_of, placed)
     index = np.flatnonzero(wanted)
     sub = restrict(model, index)
     solved = solve_restricted(sub, [weights[j] for j in index.tolist()], deadline - time.monotonic(), cancel)
