@@ -1,11 +1,15 @@
 """How responsive the embedded API (SQLite, no Redis: jobs in-process) stays while it solves a large run.
 
     .venv/bin/python benchmarks/embedded_health.py [--students 20000] [--port 8108] [--time-limit 30]
+        [--template /tmp/mm_health_20000.sqlite3]
 
 Seeds a fresh SQLite database (``mentormatch seed``), starts ``mentormatch serve`` without REDIS_URL, starts
 a run of every waiting student, and calls ``/health/live`` every 20 ms until the run ends; prints one JSON
 line: /health/live p50, p99 and max in ms during the solve, the run's outcome and its seconds. Not a test:
 figures depend on the machine and its load.
+
+``--template``: the seeded database is kept in that file (seeded on the first use) and each measurement
+runs on a copy of it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -52,6 +57,7 @@ async def main() -> None:
     parser.add_argument("--students", type=int, default=20_000)
     parser.add_argument("--port", type=int, default=8108)
     parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--template", type=Path, default=None, help="a seeded database kept for reuse")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="mm-embedded-"))
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
@@ -62,7 +68,12 @@ async def main() -> None:
         "PYTHONPATH": os.environ.get("PYTHONPATH", str(ROOT)),
     }
     seeded = time.perf_counter()
-    _cli(env, "seed", "--students", str(args.students))
+    if args.template is None or not args.template.exists():
+        _cli(env, "seed", "--students", str(args.students))
+        if args.template is not None:
+            shutil.copyfile(folder / "bench.sqlite3", args.template)
+    else:
+        shutil.copyfile(args.template, folder / "bench.sqlite3")
     seed_s = time.perf_counter() - seeded
     token = _cli(env, "token", "--role", "staff").strip().split()[-1]
     server = _serve(env)

@@ -206,3 +206,38 @@ async def test_a_failure_that_is_not_transient_fails_the_run_with_its_reason(db:
     assert await run_matching({}, str(run.id)) == "failed"
     row = await MatchingRun.get(id=run.id)
     assert row.status is RunStatus.FAILED and row.error
+
+
+async def test_the_collector_is_paused_while_the_snapshot_loads_and_the_proposal_is_stored(
+    db: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its full collections held the embedded API's event loop for 0.1-0.3 s at a time while a large
+    snapshot loaded (``benchmarks/embedded_health.py``); it runs again once the job is done."""
+    import gc
+
+    from domain.services import run_worker
+    from jobs import tasks
+
+    path, projects = await catalogue()
+    await mentor(projects[:1], n=1, capacity=2)
+    await student(path, projects[0], n=1)
+    seen: dict[str, bool] = {}
+    real_load, real_store = tasks.load_snapshot, run_worker.store_proposal
+
+    async def load(*args: object, **kwargs: object) -> object:
+        seen["load"] = gc.isenabled()
+        return await real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def store(*args: object, **kwargs: object) -> object:
+        seen["store"] = gc.isenabled()
+        return await real_store(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks, "load_snapshot", load)
+    monkeypatch.setattr(run_worker, "store_proposal", store)
+    assert gc.isenabled()
+    run = await run_requests.start_run(
+        run_requests.RunScope(), run_requests.RunOptions(time_limit_s=5, week=WEEK)
+    )
+    assert await run_matching({"job_try": 1}, str(run.id)) == "succeeded"
+    assert seen == {"load": False, "store": False}
+    assert gc.isenabled()
