@@ -432,13 +432,6 @@ class _Plan:
     fresh: list[pairing.NewPair]  # the new pairs, in the run's order
     facts: eligibility.Facts  # what the checks read
 
-    @property
-    def only_new(self) -> bool:
-        """Nothing but new pairs for unpaired students (and pairs kept as they are)."""
-        return all(k in ("keep", "new") for k in self.kinds.values()) and not any(
-            self.kinds[sid] == "new" for sid in self.current
-        )
-
 
 def pair_start_day(monday: date, weekday: int, today: date) -> date:
     """The day a published pair starts: its slot's day in the run's week, or, once that has passed (a run
