@@ -34,7 +34,8 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -64,26 +65,71 @@ def improve_block(
     cancel: Callable[[], bool],
 ) -> int:
     """Re-solve the block around unplaced student ``seed``; returns how many more students it placed."""
-    problem = state.problem
     nb = neighbourhood(state, classes, class_of, seed, rng, BLOCK_SEED_MENTORS, BLOCK_MENTORS)
     block = set(nb.mentors)
-    inside = sorted(s for m in nb.mentors for s in state.at_mentor[m])
+    waiting: dict[int, list[int]] = {}
+    for c in {class_of[seed], *(class_of[s] for m in nb.mentors for s in state.at_mentor[m])}:
+        if not block.intersection(classes[c].mentors):
+            continue
+        left = [s for s in classes[c].members if s not in state.where]
+        if left:
+            waiting[c] = left
+    return resolve(state, classes, class_of, nb.mentors, waiting, deadline, cancel)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A block's better placement, not yet applied: who sat in the block, who waited, the solution."""
+
+    inside: list[int]
+    waiting: Mapping[int, list[int]]
+    model: reference.TimeIndexed
+    chosen: list[int]  # the solution's variables at 1
+
+
+def resolve(
+    state: State,
+    classes: list[StudentClass],
+    class_of: dict[int, int],
+    mentors: Sequence[int],
+    waiting: Mapping[int, list[int]],
+    deadline: float,
+    cancel: Callable[[], bool],
+    whole: bool = True,
+) -> int:
+    """Re-solve ``mentors`` with the students sitting there and the unplaced ``waiting`` (class ->
+    students); everyone else stays where they are. Returns how many more students it placed (0 when it
+    found no gain, and then nothing changed). ``whole``: as in :func:`_solve_block`."""
+    plan = plan_block(state, classes, class_of, mentors, waiting, deadline, cancel, whole)
+    return 0 if plan is None else apply(state, class_of, plan)
+
+
+def plan_block(
+    state: State,
+    classes: list[StudentClass],
+    class_of: dict[int, int],
+    mentors: Sequence[int],
+    waiting: Mapping[int, list[int]],
+    deadline: float,
+    cancel: Callable[[], bool],
+    whole: bool = True,
+) -> Plan | None:
+    """The solve of :func:`resolve` without its changes: it only reads ``state`` (its block's mentors and
+    students), so blocks sharing neither mentors nor students may be planned at the same time, from
+    threads, and applied after one another. None where it finds no gain."""
+    problem = state.problem
+    block = set(mentors)
+    inside = sorted(s for m in mentors for s in state.at_mentor[m])
     class_ids: set[int] = {class_of[s] for s in inside}
     sizes = [0] * len(classes)
     for s in inside:
         sizes[class_of[s]] += 1
-    waiting: dict[int, list[int]] = {}
-    for c in {class_of[seed], *class_ids}:
-        if not block.intersection(classes[c].mentors):
-            continue
-        for s in classes[c].members:
-            if s not in state.where:
-                sizes[c] += 1
-                waiting.setdefault(c, []).append(s)
-                class_ids.add(c)
-    model = reference.build(problem, classes, sorted(class_ids), nb.mentors, sizes=sizes)
+    for c, left in waiting.items():
+        sizes[c] += len(left)
+        class_ids.add(c)
+    model = reference.build(problem, classes, sorted(class_ids), sorted(block), sizes=sizes)
     if model.size == 0:
-        return 0
+        return None
     index = {
         (c, m, t): j
         for j, (c, m, t) in enumerate(
@@ -101,25 +147,32 @@ def improve_block(
                     weights[j] = 1.0 + KEPT_BONUS
     limit = deadline - time.monotonic()
     if limit <= 0.05:
-        return 0
-    found = _solve_block(state, class_of, model, weights, inside, deadline, cancel)
+        return None
+    found = _solve_block(state, class_of, model, weights, inside, deadline, cancel, whole)
     if found is None:
-        return 0
+        return None
     model, values = found
     chosen = np.flatnonzero(values > 0.5).tolist()
-    gain = len(chosen) - len(inside)
-    if gain <= 0:
-        return 0
+    if len(chosen) <= len(inside):
+        return None
+    return Plan(inside, waiting, model, chosen)
+
+
+def apply(state: State, class_of: dict[int, int], plan: Plan) -> int:
+    """Lay ``plan`` on ``state``; returns how many more students it placed (0, and nothing changed,
+    should a session no longer fit)."""
+    students = state.problem.students
+    model, inside = plan.model, plan.inside
     before = {s: state.where[s] for s in inside}
     pool: dict[int, list[int]] = {}
     for s in inside:
         state.unassign(s)
         pool.setdefault(class_of[s], []).append(s)
-    for c, left in waiting.items():
+    for c, left in plan.waiting.items():
         pool.setdefault(c, []).extend(left)
     placed: list[int] = []
     ok = True
-    for j in chosen:
+    for j in plan.chosen:
         c, m, t = int(model.var_class[j]), int(model.var_mentor[j]), int(model.var_start[j])
         members = pool[c]
         # The member already there, else the one whose current pair this is, else the first.
@@ -138,7 +191,7 @@ def improve_block(
         for s, (m, t) in before.items():
             state.assign(s, m, t)
         return 0
-    return gain
+    return len(plan.chosen) - len(inside)
 
 
 def _solve_block(
@@ -149,6 +202,7 @@ def _solve_block(
     inside: list[int],
     deadline: float,
     cancel: Callable[[], bool],
+    whole: bool = True,
 ) -> tuple[reference.TimeIndexed, npt.NDArray[np.float64]] | None:
     """A solution of the block's model placing more than ``inside`` (the model it is a solution of:
     the block's, or its restriction to the LP's support), or None.
@@ -156,7 +210,8 @@ def _solve_block(
     The block's LP first (GLOP's dual simplex, with the bonus on current pairs): where its bound proves
     that the block cannot place more than it holds, nothing else is tried. Then the MIP on the LP's
     support and the block's own sessions (``lpguide``); only where that gains nothing while the bound
-    leaves room, the block's whole MIP (HiGHS, ``BLOCK_MAX_NODES``)."""
+    leaves room, the block's whole MIP (HiGHS, ``BLOCK_MAX_NODES``), unless ``whole`` is False (large
+    blocks, where that MIP would take minutes)."""
     problem = state.problem
     lp = reference.solve_model(
         model,
@@ -181,7 +236,7 @@ def _solve_block(
     if solved is not None and int(solved.sum()) > len(inside):
         return sub, solved
     limit = deadline - time.monotonic()
-    if limit <= 0.05:
+    if limit <= 0.05 or not whole:
         return None
     # No warm start: ``SetHint`` crashes the process with HiGHS through pywraplp (OR-Tools 9.15); the
     # block is small enough that HiGHS finds the block's placement itself, and only a gain is applied.

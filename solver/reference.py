@@ -249,6 +249,9 @@ def solve_model(
     solver.SetTimeLimit(max(1, int(1000 * time_limit_s)))
     if threads > 1:
         solver.SetNumThreads(threads)
+    if engine == "HIGHS":
+        # Without it HiGHS prints its banner to stdout at every solve (a worker's log, the bench's output).
+        options = "output_flag = false\n" + options
     if options:
         solver.SetSolverSpecificParametersAsString(options)
     if hint is not None and integer:

@@ -35,6 +35,7 @@ from solver.chains import ChainSearch
 from solver.classes import ClassGraph, StudentClass, build_classes
 from solver.exact import exact_bound
 from solver.greedy import first_fit, guided_construction, packed
+from solver.groups import GroupSearch
 from solver.lagrange import MAX_CANDIDATES, LagrangeBound, count_candidates, lagrangian_bound
 from solver.lpguide import improve_guided, kept_weights, lp_round, solve_support, take_solution
 from solver.miplns import improve_block
@@ -101,6 +102,11 @@ LP_GRACE_S = 0.2  # how long the search waits, at its deadline, for an interrupt
 # adds 1-2 students in 1-11 s of CPU, and a full idle allowance (~7 s there) would halve the blocks.
 CHAIN_IDLE_NODES = 300_000
 CHAIN_IDLE_AFTER_BLOCK = 30_000
+PACKING_MAX_STUDENTS = 10_000  # searched by groups, the packing line only up to this size (below)
+# After groups, whose gains are dozens of students each, chains are a short repair: with 30,000 they
+# took ~15 s of a 60 s run at ``mixed`` L (5.8 million students examined); with 1,000 the run placed
+# 15,977 against 15,927.
+CHAIN_IDLE_AFTER_GROUP = 1_000
 LAGRANGE_ITERATIONS = 200
 LAGRANGE_BESIDE_LP = 50
 
@@ -200,10 +206,13 @@ class _Search:
         chains: ChainSearch,
         rng: random.Random,
         guide: tuple[reference.TimeIndexed, npt.NDArray[np.float64]] | None = None,
+        groups: GroupSearch | None = None,
     ) -> None:
         self.state, self.chains, self.rng = state, chains, rng
         # The LP's model and values: this line's blocks are guided by them (``lpguide.improve_guided``).
         self.guide = guide
+        # Where no LP was tried (too large for the budget): groups of mentors (``solver.groups``).
+        self.groups = groups
         self.pool: list[int] = []  # filled by ``refresh`` once chains have run
         self.rounds = self.improvements = 0
 
@@ -215,7 +224,11 @@ class _Search:
         self.pool = self._unplaced()
 
     def has_work(self) -> bool:
-        return bool(self.pool)
+        return bool(self.pool) and (self.groups is None or self.groups.has_work())
+
+    def rounds_left(self, limit: int) -> bool:
+        """Blocks stop at ``limit`` rounds; groups once their passes place no one more."""
+        return self.groups is not None or self.rounds < limit
 
     def step(
         self,
@@ -224,8 +237,17 @@ class _Search:
         deadline: float,
         stop: Callable[[], bool],
     ) -> bool:
-        """One block around a random unplaced student; True when it placed more (chains to follow)."""
+        """One block around a random unplaced student, or the next group of mentors; True when it placed
+        more (chains to follow)."""
         self.rounds += 1
+        if self.groups is not None:
+            gained = self.groups.step(self.state, deadline, stop) > 0
+            if gained:
+                self.improvements += 1
+                self.chains.dead.clear()
+                self.chains.dead_classes.clear()
+            self.pool = self._unplaced()
+            return gained
         seed = self.pool.pop(self.rng.randrange(len(self.pool)))
         if self.guide is not None:
             gained = (
@@ -280,6 +302,9 @@ def solve(
         starts = reference.half_hour_starts(problem, classes)
         if reference.count_variables(problem, classes, limit, starts) <= limit:
             lp_job = _LpJob(problem, classes, lambda: search_deadline, stop, starts)
+    # Without the LP (too large for the budget: L, XL) there is no LP line to guide the blocks; the
+    # search re-solves groups of mentors instead (``solver.groups``). Fixed at the start: deterministic.
+    by_groups = lp_job is None
     lagrange_job: _LagrangeJob | None = None
     # Beside an LP, the Lagrangian bound is a fallback: it starts only if the LP is not in when the
     # search stops waiting for it (a third thread on two cores slowed the LP: mixed M seed 3 at 10 s,
@@ -350,11 +375,25 @@ def solve(
     # tried; ``mixed`` M seeds 1, 2: 1,555-1,560 and 1,600-1,609 against 1,521 and 1,581); elsewhere
     # they end level at M. The packing goes first: on a loaded machine the search budget may end
     # before the second line. The line placing more after chains is the one searched on (below).
+    # Searched by groups (no LP) on large instances, the packing line is skipped: its chains took 22 s
+    # of a 60 s run at ``mixed`` L for +525 (15,432), where groups from the construction place +640 in
+    # 20 s and keep going (15,850 at 60 s against 15,620 with the packing line first). Below
+    # PACKING_MAX_STUDENTS it stays (``patterns`` M seed 3 at 10 s: 1,813, optimal, in 1.5 s with it;
+    # 1,812 in 8.8 s without).
     searches: list[_Search] = []
-    if state.placed < upper_bound and not stop():
+    if (
+        (not by_groups or len(problem.students) <= PACKING_MAX_STUDENTS)
+        and state.placed < upper_bound
+        and not stop()
+    ):
         tight = packed(problem, classes, stop)
         if not stop():
-            line = _Search(tight, ChainSearch(tight, classes, class_of, stop), random.Random(opts.seed + 2))
+            line = _Search(
+                tight,
+                ChainSearch(tight, classes, class_of, stop),
+                random.Random(opts.seed + 2),
+                groups=GroupSearch(classes, class_of, random.Random(opts.seed + 3)) if by_groups else None,
+            )
             run_chains(line)
             line.refresh()
             searches.append(line)
@@ -364,7 +403,12 @@ def solve(
         if guided.placed >= state.placed:
             state = guided
         greedy_placed = max(greedy_placed, guided.placed)
-    main = _Search(state, ChainSearch(state, classes, class_of, stop), rng)
+    main = _Search(
+        state,
+        ChainSearch(state, classes, class_of, stop),
+        rng,
+        groups=GroupSearch(classes, class_of, random.Random(opts.seed + 4)) if by_groups else None,
+    )
     if not searches or searches[0].state.placed < upper_bound:
         run_chains(main)
     main.refresh()
@@ -471,7 +515,7 @@ def solve(
             # when they begin does not change a run that ends before its limit.
             lp_job.thread.join(max(0.0, min(lp_wait_until, search_deadline) - time.monotonic()))
             continue
-        active = [x for x in searches if x.rounds < opts.lns_rounds and x.has_work()]
+        active = [x for x in searches if x.rounds_left(opts.lns_rounds) and x.has_work()]
         if not active:
             if lp_job is None:
                 break
@@ -479,7 +523,9 @@ def solve(
             continue
         search = max(active, key=lambda x: (x.state.placed, -x.rounds))  # the leader's rounds first
         if search.step(classes, class_of, search_deadline, stop):
-            run_chains(search, CHAIN_IDLE_AFTER_BLOCK)
+            run_chains(
+                search, CHAIN_IDLE_AFTER_GROUP if search.groups is not None else CHAIN_IDLE_AFTER_BLOCK
+            )
             if search is best or search.state.placed > best.state.placed:
                 state = search.state
             report("lns")
@@ -541,6 +587,7 @@ def solve(
         "lp_value": lp_value,
         "lagrange_value": lagrange_value,
         "lagrange_iterations": float(lagrange_iterations),
+        "group_passes": float(best.groups.passes if best.groups is not None else 0),
     }
     stats["flow_bound"] = float(bound.upper_bound)
     ratios = [state.count[m] / mentor.capacity for m, mentor in enumerate(problem.mentors) if mentor.capacity]
