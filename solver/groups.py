@@ -29,6 +29,7 @@ without presolve, and SCIP is no faster; smaller groups keep that MIP small.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -40,7 +41,11 @@ from solver.miplns import Plan, apply, plan_block
 from solver.state import State
 
 GROUP_MENTORS = 18
-IDLE_PASSES = 2
+# After a pair of passes that placed fewer than one student in GROW_BELOW placed, groups grow by GROW,
+# up to MAX_GROUP_MENTORS; the search ends after a pair of passes of those that placed no one more.
+GROW_BELOW = 1_000
+GROW = 1.5
+MAX_GROUP_MENTORS = 100
 WORKERS = 2  # groups solved at once
 
 
@@ -107,12 +112,12 @@ class GroupSearch:
     home: list[int] = field(default_factory=list)
     queue: list[Group] = field(default_factory=list)
     passes: int = 0
-    gained: int = 0  # in the pass under way
-    idle: int = 0  # passes in a row that placed no one more
+    gained: int = 0  # in the pair of passes (a cut by home, a cut across) under way
+    idle: bool = False  # a pair of passes of the largest groups placed no one more
 
     def has_work(self) -> bool:
-        """False once IDLE_PASSES passes in a row (each cut anew) placed no one more."""
-        return self.idle < IDLE_PASSES
+        """False once a pair of passes of ``MAX_GROUP_MENTORS`` placed no one more."""
+        return not self.idle
 
     def step(self, state: State, deadline: float, cancel: Callable[[], bool]) -> int:
         """Re-solve the next ``WORKERS`` groups (one in a thread of its own); returns how many more
@@ -122,12 +127,18 @@ class GroupSearch:
         if not self.home:
             self.home = homes(self.classes, len(state.problem.mentors))
         if not self.queue:
-            if self.passes:
-                self.idle = 0 if self.gained else self.idle + 1
+            if self.passes and self.passes % 2 == 0:
+                # A pair of passes done: where it placed few, the next groups are larger.
+                if self.gained < max(1, state.placed // GROW_BELOW):
+                    if self.size >= MAX_GROUP_MENTORS:
+                        self.idle = self.gained == 0
+                    self.size = min(MAX_GROUP_MENTORS, math.ceil(self.size * GROW))
+                self.gained = 0
+            if self.idle:
+                return 0
             self.queue = partition(state, self.classes, self.home, self.rng, self.size, self.passes % 2 == 1)
             self.queue.reverse()
             self.passes += 1
-            self.gained = 0
         batch: list[tuple[Group, dict[int, list[int]]]] = []
         while self.queue and len(batch) < WORKERS:
             group = self.queue.pop()

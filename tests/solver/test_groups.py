@@ -8,12 +8,12 @@ import time
 
 import pytest
 
-from solver import SolveOptions, check, solve
+from solver import SolveOptions, check, reference, solve
 from solver.bound import flow_bound
 from solver.classes import build_classes
 from solver.families import make
 from solver.greedy import first_fit
-from solver.groups import GroupSearch, homes, partition
+from solver.groups import MAX_GROUP_MENTORS, GroupSearch, homes, partition
 from solver.prepare import prepare
 from solver.solve import build_result
 
@@ -68,6 +68,14 @@ def test_group_steps_only_add_students_keep_pinned_pairs_and_break_no_rule(famil
         assert state.placed == before + gain
         steps += 1
     assert search.passes >= 2
+    assert not search.has_work()  # it ended: after its groups grew to the largest and gained nothing
+    assert search.size == MAX_GROUP_MENTORS
+    # Alone from first fit, within one student of the proven optimum (the time-indexed MIP, HiGHS).
+    model = reference.build(problem, classes)
+    exact = reference.solve_model(model, integer=True, time_limit_s=120)
+    assert exact.optimal
+    optimum = model.fixed + round(exact.objective)
+    assert optimum - 1 <= state.placed <= optimum
     bound = flow_bound(problem, classes, graph).upper_bound
     assert start < state.placed <= bound  # first fit leaves room on these instances; the groups take some
     result = build_result(problem, state, bound, "feasible", {}, "flow", False)
