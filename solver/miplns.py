@@ -27,6 +27,10 @@ placement (``greedy.packed``), seed 1, one after the other (CPU seconds, student
 | freeform M | 6.0 s, +6 | 1.5 s, +6 (support MIP only) |
 | evening M | 13.3 s, +8 | 1.9 s, +7 |
 | mixed L | 13.3 s for 12 blocks, +13 | 20.1 s for 30 blocks, +31 |
+
+A re-solve is a plan (:func:`plan_block`, which only reads the state) and its application
+(:func:`apply`): ``solver.groups`` plans two groups of mentors at once in two threads and applies them
+one after the other.
 """
 
 from __future__ import annotations
