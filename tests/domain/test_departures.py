@@ -40,6 +40,9 @@ from tests.factories import catalogue, mentor, open_all_week, pair, student
 
 TODAY = datetime.now(PARIS).date()
 NEXT_WEEK = week_monday(TODAY) + timedelta(days=7)
+# The next weekdays after today: the factories' mentors are free on weekday evenings only, so sessions
+# booked "tomorrow" fell outside them on Fridays and Saturdays.
+WEEKDAYS = [d for d in (TODAY + timedelta(days=i) for i in range(1, 8)) if d.weekday() < 5]
 
 
 def evening(day: date, hour: int = 19) -> datetime:
@@ -54,9 +57,9 @@ async def leaving_world() -> tuple[Mentor, Mentor, list[Student], Student]:
     other = await mentor(projects, n=2, capacity=5)
     students = [await student(path, projects[i], n=i) for i in range(2)]
     for i, s in enumerate(students):
-        await pair(s, leaving, evening(TODAY + timedelta(days=1 + i)))
+        await pair(s, leaving, evening(WEEKDAYS[i]))
     settled = await student(path, projects[0], n=9)
-    await pair(settled, other, evening(TODAY + timedelta(days=1), 20))
+    await pair(settled, other, evening(WEEKDAYS[0], 20))
     return leaving, other, students, settled
 
 
