@@ -37,7 +37,9 @@ async def a_pair() -> tuple[Mentorship, Mentor, Student]:
     path, projects = await catalogue(1)
     m = await mentor(projects, n=1)
     s = await student(path, projects[0], n=1)
-    return await pair(s, m, datetime.combine(TODAY + timedelta(days=1), time(19, 0))), m, s
+    # The next weekday: the factories' mentors are free on weekday evenings only.
+    day = next(d for d in (TODAY + timedelta(days=i) for i in range(1, 8)) if d.weekday() < 5)
+    return await pair(s, m, datetime.combine(day, time(19, 0))), m, s
 
 
 def test_whose_request_it_is() -> None:
