@@ -92,15 +92,14 @@ def partition(
                 group_of[m] = len(groups)
             groups.append(Group(sorted(ms[i::parts]), {}))
     for c, cls in enumerate(classes):
+        weights = Counter(group_of[m] for m in cls.mentors if m in group_of)
+        if not weights:
+            continue
+        keys = sorted(weights)
         for s in cls.members:
-            if s in state.where or not cls.mentors:
-                continue
-            weights = Counter(group_of[m] for m in cls.mentors if m in group_of)
-            if not weights:
-                continue
-            keys = sorted(weights)
-            g = rng.choices(keys, [weights[k] for k in keys])[0]
-            groups[g].waiting.setdefault(c, []).append(s)
+            if s not in state.where:
+                g = rng.choices(keys, [weights[k] for k in keys])[0]
+                groups[g].waiting.setdefault(c, []).append(s)
     return groups
 
 

@@ -78,7 +78,8 @@ def improve_block(
         left = [s for s in classes[c].members if s not in state.where]
         if left:
             waiting[c] = left
-    return resolve(state, classes, class_of, nb.mentors, waiting, deadline, cancel)
+    plan = plan_block(state, classes, class_of, nb.mentors, waiting, deadline, cancel)
+    return 0 if plan is None else apply(state, class_of, plan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,23 +92,6 @@ class Plan:
     chosen: list[int]  # the solution's variables at 1
 
 
-def resolve(
-    state: State,
-    classes: list[StudentClass],
-    class_of: dict[int, int],
-    mentors: Sequence[int],
-    waiting: Mapping[int, list[int]],
-    deadline: float,
-    cancel: Callable[[], bool],
-    whole: bool = True,
-) -> int:
-    """Re-solve ``mentors`` with the students sitting there and the unplaced ``waiting`` (class ->
-    students); everyone else stays where they are. Returns how many more students it placed (0 when it
-    found no gain, and then nothing changed). ``whole``: as in :func:`_solve_block`."""
-    plan = plan_block(state, classes, class_of, mentors, waiting, deadline, cancel, whole)
-    return 0 if plan is None else apply(state, class_of, plan)
-
-
 def plan_block(
     state: State,
     classes: list[StudentClass],
@@ -118,9 +102,11 @@ def plan_block(
     cancel: Callable[[], bool],
     whole: bool = True,
 ) -> Plan | None:
-    """The solve of :func:`resolve` without its changes: it only reads ``state`` (its block's mentors and
-    students), so blocks sharing neither mentors nor students may be planned at the same time, from
-    threads, and applied after one another. None where it finds no gain."""
+    """Re-solve ``mentors`` with the students sitting there and the unplaced ``waiting`` (class ->
+    students), everyone else where they are; ``whole`` as in :func:`_solve_block`. It only reads
+    ``state`` (its block's mentors and students), so blocks sharing neither mentors nor students may be
+    planned at the same time, from threads, and applied (:func:`apply`) after one another. None where it
+    finds no gain."""
     problem = state.problem
     block = set(mentors)
     inside = sorted(s for m in mentors for s in state.at_mentor[m])
