@@ -37,7 +37,15 @@ from solver.exact import exact_bound
 from solver.greedy import first_fit, guided_construction, packed
 from solver.groups import GroupSearch
 from solver.lagrange import MAX_CANDIDATES, LagrangeBound, count_candidates, lagrangian_bound
-from solver.lpguide import improve_guided, kept_weights, lp_round, solve_support, take_solution
+from solver.lpguide import (
+    WHOLE_MAX_VARIABLES,
+    improve_guided,
+    kept_weights,
+    lp_round,
+    solve_support,
+    solve_whole,
+    take_solution,
+)
 from solver.miplns import improve_block
 from solver.model import (
     Assignment,
@@ -132,6 +140,7 @@ class _LpJob:
         self.seconds = 0.0
         self.support: tuple[reference.TimeIndexed, npt.NDArray[np.float64]] | None = None
         self.support_s = 0.0
+        self.exact: int | None = None  # the whole MIP's ceiling (small models: ``lpguide.solve_whole``)
         self.thread = threading.Thread(target=self._run, name="solver-lp", daemon=True)
         self.thread.start()
 
@@ -159,8 +168,15 @@ class _LpJob:
         self.seconds = time.monotonic() - t0
         left = self.deadline() - time.monotonic()
         if self.model is not None and self.values is not None and left > 0 and not self.stop():
-            # The MIP on the LP's support, in the same thread: a placement better than the LP's rounding.
-            self.support = solve_support(self.problem, self.classes, self.model, self.values, left, self.stop)
+            # The MIP on the LP's support (of the whole model where it is small), in the same thread: a
+            # placement better than the LP's rounding.
+            if self.model.size <= WHOLE_MAX_VARIABLES:
+                values, self.exact = solve_whole(self.problem, self.classes, self.model, left, self.stop)
+                self.support = None if values is None else (self.model, values)
+            else:
+                self.support = solve_support(
+                    self.problem, self.classes, self.model, self.values, left, self.stop
+                )
         self.support_s = time.monotonic() - t0 - self.seconds
 
 
@@ -240,11 +256,14 @@ class _Search:
         """One block around a random unplaced student, or the next group of mentors; True when it placed
         more (chains to follow)."""
         self.rounds += 1
-        # The LP's line alternates guided blocks and groups (``mixed`` M seed 3 at 60 s: 1,623 against
-        # 1,617 with guided blocks alone; seeds 1, 2 and every 10 s run the same).
+        # The LP's line is searched by groups until they place no one more, then by guided blocks. From
+        # its support MIP's placement (``mixed`` M, CPU seconds), groups placed +2 / +4 / +3 within
+        # 1.1 / 1.0 / 1.5 s on seeds 1-3 and +5 / +5 / +8 within 26 / 10 / 27 s, while a guided block of
+        # 40 mentors took 13 / 12 / 59 s for +4 / +4 / +6: as the first round of a 10 s run it ended at
+        # the deadline with nothing (the rounds alternated, a guided block first).
         groups = self.groups
-        if groups is not None and self.guide is not None and (self.rounds % 2 or not groups.has_work()):
-            groups = None  # a guided block this round
+        if groups is not None and self.guide is not None and not groups.has_work():
+            groups = None  # a guided block
         if groups is not None:
             gained = groups.step(self.state, deadline, stop) > 0
         else:
@@ -439,6 +458,8 @@ def solve(
                 lagrange_job = None
             if job.ceiling < upper_bound:
                 upper_bound, bound_kind = job.ceiling, "lp"
+        if job.exact is not None and job.exact < upper_bound:
+            upper_bound, bound_kind = job.exact, "exact"
         if job.model is not None and job.values is not None and chain_placed < upper_bound:
             # The support MIP's solution where it came back, else the LP's own values, rounded, then
             # chained: the line is searched on when it then places more than the chains did (its

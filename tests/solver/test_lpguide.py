@@ -18,6 +18,7 @@ from solver.lpguide import (
     kept_weights,
     lp_round,
     solve_support,
+    solve_whole,
     support_model,
     take_solution,
 )
@@ -72,6 +73,42 @@ def test_support_mip_places_what_it_solved_keeps_current_pairs_and_breaks_no_rul
     assert check(instance.mentors, instance.students, result) == []
     # On these instances it places at least what rounding the LP does.
     assert state.placed >= lp_round(problem, classes, model, lp.values).placed
+
+
+@pytest.mark.parametrize(
+    ("family", "seed"), [("mixed", 1), ("mixed", 2), ("evening", 2), ("scarce", 1), ("patterns", 3)]
+)
+def test_whole_mip_places_at_most_the_optimum_and_bounds_it_from_above(family: str, seed: int) -> None:
+    instance = make(family, "S", seed)
+    problem = prepare(instance.mentors, instance.students, SolveOptions())
+    classes, graph = build_classes(problem)
+    model = reference.build(problem, classes, starts=reference.half_hour_starts(problem, classes))
+    optimum = reference.solve_model(model, integer=True, time_limit_s=120)
+    assert optimum.optimal
+    best = model.fixed + round(optimum.objective)
+    lp = reference.solve_model(model, integer=False, time_limit_s=60, engine="GLOP")
+    values, ceiling = solve_whole(problem, classes, model, 60, lambda: False)
+    assert values is not None and ceiling is not None
+    state = take_solution(problem, classes, model, values)
+    # Placed <= optimum <= the whole MIP's ceiling <= the LP's; on these small models it is proven.
+    assert state.placed <= best <= ceiling <= (reference.ceiling(model, lp) or ceiling)
+    assert state.placed == best == ceiling
+    result = build_result(
+        problem, state, flow_bound(problem, classes, graph).upper_bound, "feasible", {}, "flow", False
+    )
+    assert check(instance.mentors, instance.students, result) == []
+
+
+def test_whole_mip_cancelled_at_once_gives_nothing_or_a_valid_ceiling() -> None:
+    instance = make("mixed", "S", 1)
+    problem = prepare(instance.mentors, instance.students, SolveOptions())
+    classes, _ = build_classes(problem)
+    model = reference.build(problem, classes, starts=reference.half_hour_starts(problem, classes))
+    optimum = reference.solve_model(model, integer=True, time_limit_s=120)
+    values, ceiling = solve_whole(problem, classes, model, 60, lambda: True)
+    assert ceiling is None or ceiling >= model.fixed + round(optimum.objective)
+    if values is not None:
+        assert take_solution(problem, classes, model, values).placed <= model.fixed + round(optimum.objective)
 
 
 @pytest.mark.parametrize(("family", "seed"), [("mixed", 1), ("mixed", 3), ("scarce", 2)])
