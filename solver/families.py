@@ -15,6 +15,9 @@ hard instead (every person's week is drawn on its own, so almost every student i
   and 10-20% existing pairs (a few pinned).
 - ``patterns``: today's generator (``solver.instances.generate``), kept as one family.
 
+Five more come from ``solver.outside`` (``blocks``, ``tight``, ``mixdur``, ``popular``, ``dense``): drawn
+by an engineer who had not read this module, from the same descriptions.
+
 Every family is deterministic for a seed and uses the project structure of ``solver.instances``.
 """
 
@@ -25,6 +28,7 @@ from collections.abc import Callable
 
 from solver.instances import PATHS, PROJECTS_PER_PATH, SIZES, Instance, _existing_pairs, _split, generate
 from solver.model import STEPS_PER_DAY, Interval, MentorIn, StudentIn
+from solver.outside import OUTSIDE
 
 HALF_HOUR = 2  # steps
 DAY_OPEN, DAY_CLOSE = 8 * 4, 22 * 4  # 08:00 and 22:00 in steps
@@ -192,6 +196,7 @@ FAMILIES: dict[str, Callable[[int, int, int], Instance]] = {
     "scarce": scarce,
     "evening": evening,
     "mixed": mixed,
+    **OUTSIDE,
 }
 
 
