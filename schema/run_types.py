@@ -200,7 +200,9 @@ class Proposal:
     bound_kind: str = strawberry.field(
         description=(
             "The proof behind upperBound: flow (flow relaxation), lp (time-indexed LP), lagrange "
-            "(the time-indexed LP by Lagrangian relaxation, per-mentor schedules), exact, none."
+            "(the time-indexed LP by Lagrangian relaxation, per-mentor schedules), exact (the "
+            "time-indexed MIP's own bound: CP-SAT on small instances, HiGHS on models up to 60,000 "
+            "variables), none."
         )
     )
     solver_status: str
