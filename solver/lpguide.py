@@ -31,7 +31,7 @@ from solver.classes import StudentClass
 from solver.greedy import keep_current, place_first
 from solver.model import STEPS_PER_WEEK
 from solver.prepare import Problem
-from solver.reference import TimeIndexed, ceiling, solve_model
+from solver.reference import Solution, TimeIndexed, ceiling, solve_model
 from solver.state import State
 
 
@@ -173,16 +173,9 @@ def solve_whole(
     :func:`solve_restricted` solves a restricted one: its 0-1 values (or None) and a proven ceiling on
     the number placed (or None). Every placement weighs at least its count, so HiGHS's dual bound on the
     weighted optimum bounds the count too."""
-    if model.size == 0 or time_limit_s <= 0.05:
+    solution = _solve_mip(model, kept_weights(problem, classes, model), time_limit_s, cancel)
+    if solution is None:
         return None, None
-    solution = solve_model(
-        model,
-        integer=True,
-        time_limit_s=time_limit_s,
-        cancel=cancel,
-        weights=kept_weights(problem, classes, model),
-        options=f"mip_max_nodes = {SUPPORT_MAX_NODES}\nmip_abs_gap = {SUPPORT_ABS_GAP}",
-    )
     values = None if solution.values is None else np.round(solution.values)
     return values, ceiling(model, solution)
 
@@ -193,17 +186,25 @@ def solve_restricted(
     """A restricted model (:func:`support_model`) solved by HiGHS: its 0-1 values, or None without a
     solution. It stops at ``SUPPORT_MAX_NODES`` nodes or once its placement count is proven (the
     bonuses of kept pairs add up to less than 1), never at a clock before ``time_limit_s``."""
-    if sub.size == 0 or time_limit_s <= 0.05:
+    solution = _solve_mip(sub, weights, time_limit_s, cancel)
+    return None if solution is None or solution.values is None else np.round(solution.values)
+
+
+def _solve_mip(
+    model: TimeIndexed, weights: list[float], time_limit_s: float, cancel: Callable[[], bool]
+) -> Solution | None:
+    """HiGHS on ``model`` up to ``SUPPORT_MAX_NODES`` nodes or a proven placement count; None where
+    there is nothing to solve or no time left."""
+    if model.size == 0 or time_limit_s <= 0.05:
         return None
-    solution = solve_model(
-        sub,
+    return solve_model(
+        model,
         integer=True,
         time_limit_s=time_limit_s,
         cancel=cancel,
         weights=weights,
         options=f"mip_max_nodes = {SUPPORT_MAX_NODES}\nmip_abs_gap = {SUPPORT_ABS_GAP}",
     )
-    return None if solution.values is None else np.round(solution.values)
 
 
 def take_solution(
